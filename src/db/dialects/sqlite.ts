@@ -1,0 +1,29 @@
+/** Node-only: SQLite through better-sqlite3, in WAL mode, for the embedded single-machine deployment. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { type Database, transactionalExecutor } from '../database';
+import type { DB } from '../schema';
+
+/** Accepts a plain path, `file:path`, or `:memory:`. */
+export function sqlitePathFromUrl(url: string): string {
+  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+}
+
+export function createSqliteDatabase(url: string): Database {
+  const path = sqlitePathFromUrl(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    executeAtomically: transactionalExecutor(db),
+    close: () => db.destroy(),
+  };
+}

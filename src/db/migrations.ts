@@ -1,0 +1,251 @@
+/**
+ * Schema migrations, written once with Kysely's schema builder so the same source serves SQLite,
+ * PostgreSQL and (compiled to SQL by scripts/d1-migrations.ts) Cloudflare D1.
+ */
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { COUNTER_CELL_COLUMNS } from './schema';
+
+const FLAG_COLUMNS = new Set([
+  'cross_org',
+  'mfa',
+  'sso',
+  'link_expiry',
+  'download_limit',
+  'ip_allowlist',
+  'watermark',
+  'dlp_scan',
+  'customer_managed_keys',
+  'hash_verified',
+  'signature_verified',
+]);
+
+// Kysely<any> is the documented type for migrations: they must not depend on the current schema type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+
+const initialSchema: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('organizations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('sector', 'text', (c) => c.notNull())
+      .addColumn('size_band', 'text', (c) => c.notNull())
+      .addColumn('country', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('instances')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('org_id', 'text', (c) => c.notNull().references('organizations.id'))
+      .addColumn('label', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema.createIndex('instances_org_idx').on('instances').column('org_id').execute();
+
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('label', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+
+    await db.schema
+      .createTable('consents')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('org_id', 'text', (c) => c.notNull().references('organizations.id'))
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('policy_version', 'text', (c) => c.notNull())
+      .addColumn('policy_url', 'text')
+      .addColumn('granted_by', 'text', (c) => c.notNull())
+      .addColumn('collection_method', 'text', (c) => c.notNull())
+      .addColumn('evidence_url', 'text')
+      .addColumn('evidence_sha256', 'text')
+      .addColumn('granted_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text')
+      .addColumn('revoked_at', 'text')
+      .addColumn('revoked_by', 'text')
+      .addColumn('revoke_reason', 'text')
+      .addColumn('recorded_by', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('consents_org_idx').on('consents').columns(['org_id', 'granted_at']).execute();
+
+    // The builder tracks column names in its type; a loop over the cell columns widens it to string.
+    let counters = db.schema.createTable('counters') as ReturnType<AnyDb['schema']['createTable']>;
+    for (const column of ['period', 'contributor', ...COUNTER_CELL_COLUMNS]) {
+      counters = counters.addColumn(column, FLAG_COLUMNS.has(column) ? 'integer' : 'text', (c) => c.notNull());
+    }
+    await counters
+      .addColumn('events', 'bigint', (c) => c.notNull())
+      .addColumn('bytes', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('counters_pk', ['period', 'contributor', ...COUNTER_CELL_COLUMNS] as never)
+      .execute();
+
+    await db.schema
+      .createTable('replay_guards')
+      .addColumn('event_hash', 'text', (c) => c.primaryKey())
+      .addColumn('period', 'text', (c) => c.notNull())
+      .addColumn('contributor', 'text', (c) => c.notNull())
+      .addColumn('batch_id', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('replay_guards_batch_idx').on('replay_guards').column('batch_id').execute();
+    await db.schema
+      .createIndex('replay_guards_period_idx')
+      .on('replay_guards')
+      .columns(['period', 'contributor'])
+      .execute();
+
+    await db.schema
+      .createTable('ingest_tallies')
+      .addColumn('org_id', 'text', (c) => c.notNull())
+      .addColumn('period', 'text', (c) => c.notNull())
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('events', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('ingest_tallies_pk', ['org_id', 'period', 'outcome'])
+      .execute();
+
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('seq', 'integer', (c) => c.primaryKey())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actor_id', 'text')
+      .addColumn('actor_role', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('details', 'text', (c) => c.notNull())
+      .addColumn('prev_hash', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('erasures')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('org_id', 'text', (c) => c.notNull())
+      .addColumn('consent_id', 'text')
+      .addColumn('requested_at', 'text', (c) => c.notNull())
+      .addColumn('completed_at', 'text')
+      .addColumn('requested_by', 'text', (c) => c.notNull())
+      .addColumn('periods', 'text', (c) => c.notNull())
+      .addColumn('rows_removed', 'integer', (c) => c.notNull())
+      .addColumn('releases_including', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('period_releases')
+      .addColumn('period', 'text', (c) => c.primaryKey())
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('completed_at', 'text')
+      .addColumn('status', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('releases')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('dataset_id', 'text', (c) => c.notNull())
+      .addColumn('period', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('package_sha256', 'text', (c) => c.notNull())
+      .addColumn('previous_release_id', 'text')
+      .addColumn('previous_package_sha256', 'text')
+      .addColumn('signing_key_id', 'text', (c) => c.notNull())
+      .addColumn('signature', 'text', (c) => c.notNull())
+      .addColumn('datapackage', 'text', (c) => c.notNull())
+      .addUniqueConstraint('releases_dataset_period_uq', ['dataset_id', 'period'])
+      .execute();
+
+    await db.schema
+      .createTable('release_files')
+      .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('media_type', 'text', (c) => c.notNull())
+      .addColumn('bytes', 'integer', (c) => c.notNull())
+      .addColumn('sha256', 'text', (c) => c.notNull())
+      .addColumn('content', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('release_files_pk', ['release_id', 'path'])
+      .execute();
+
+    await db.schema
+      .createTable('budget_ledger')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('period', 'text', (c) => c.notNull())
+      .addColumn('dataset_id', 'text', (c) => c.notNull())
+      .addColumn('release_id', 'text')
+      .addColumn('rho', 'double precision', (c) => c.notNull())
+      .addColumn('epsilon', 'double precision', (c) => c.notNull())
+      .addColumn('delta', 'double precision', (c) => c.notNull())
+      .addColumn('charged_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('budget_ledger_period_dataset_uq', ['period', 'dataset_id'])
+      .execute();
+
+    await db.schema
+      .createTable('signing_keys')
+      .addColumn('kid', 'text', (c) => c.primaryKey())
+      .addColumn('public_jwk', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('retired_at', 'text')
+      .execute();
+
+    await db.schema
+      .createTable('console_sessions')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('key_id', 'text', (c) => c.notNull())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: AnyDb) {
+    for (const table of [
+      'console_sessions',
+      'signing_keys',
+      'budget_ledger',
+      'release_files',
+      'releases',
+      'period_releases',
+      'erasures',
+      'audit_log',
+      'ingest_tallies',
+      'replay_guards',
+      'counters',
+      'consents',
+      'api_keys',
+      'instances',
+      'organizations',
+    ]) {
+      await db.schema.dropTable(table).ifExists().execute();
+    }
+  },
+};
+
+/** Ordered by name; add new migrations with a higher numeric prefix and never edit a shipped one. */
+export const migrations: Record<string, Migration> = {
+  '0001_initial_schema': initialSchema,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1) ?? '';
+
+export async function migrateToLatest(db: AnyDb): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
+    throw new Error(`migration failed: ${reason}`);
+  }
+}
+
+/** True when every known migration has been applied (used by /readyz). */
+export async function migrationsAreCurrent(db: AnyDb): Promise<boolean> {
+  const applied = await new Migrator({ db, provider }).getMigrations();
+  return applied.every((migration) => migration.executedAt !== undefined);
+}
+

@@ -1,0 +1,173 @@
+/**
+ * The ingest pipeline for one batch from one product instance:
+ *   consent gate -> minimize (drop identifier and unknown fields) -> validate -> time checks ->
+ *   generalize -> pseudonymize -> dedup -> one atomic counter write.
+ * One bad event never rejects the batch; it is reported by index with a code. Nothing of a rejected
+ * event is stored except a per-reason count.
+ */
+import { randomUuid } from '../auth/tokens';
+import { hasConsentAt } from '../consent/consent-coverage';
+import { listConsents } from '../consent/consent-repository';
+import { isTransientStoreError } from '../db/database';
+import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
+import { findOrganization } from '../registry/registry-repository';
+import { buildBatchWrite, type StagedEvent, type TallyIncrement } from './counter-writes';
+import { minimizedEventSchema } from './event-schema';
+import { generalizeEvent } from './generalize';
+import { type DroppedFieldCounts, minimizeEvent } from './minimize-event';
+import { periodContaining } from './period';
+import { createPseudonymizer } from './pseudonymizer';
+
+export const REJECTION_CODES = ['invalid_event', 'consent_not_active', 'period_released', 'too_old', 'in_future'] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export interface RejectedEvent {
+  index: number;
+  code: RejectionCode;
+  detail: string;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedEvent[];
+  droppedFields: DroppedFieldCounts;
+}
+
+type IngestDeps = Pick<AppDeps, 'database' | 'clock' | 'random' | 'secrets' | 'config'>;
+
+const REJECTION_DETAIL: Record<Exclude<RejectionCode, 'invalid_event'>, string> = {
+  consent_not_active: 'The event time is outside every research-telemetry consent of the organization.',
+  period_released: 'The period containing the event has already been released; late events cannot be added.',
+  too_old: 'The period containing the event is closed for ingest (its grace window has passed).',
+  in_future: 'The event time is more than 5 minutes ahead of the server clock.',
+};
+
+const MAX_WRITE_ATTEMPTS = 3;
+
+export async function ingestBatch(
+  deps: IngestDeps,
+  source: { orgId: string },
+  rawEvents: readonly unknown[],
+): Promise<IngestResult> {
+  const { database, clock, config } = deps;
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  const currentPeriod = periodContaining(now, config.period).id;
+
+  const [organization, consents] = await Promise.all([
+    findOrganization(database.db, source.orgId),
+    listConsents(database.db, source.orgId),
+  ]);
+  if (!organization) throw new AppError('unauthenticated', 'The credential is not valid.');
+  if (!hasConsentAt(consents, nowIso)) {
+    await recordTallies(deps, source.orgId, [{ period: currentPeriod, outcome: 'consent_required', events: rawEvents.length }]);
+    throw new AppError(
+      'consent-required',
+      'The organization has no active research-telemetry consent; nothing of this batch was stored.',
+    );
+  }
+
+  const pseudonymizer = createPseudonymizer(deps.secrets.pseudonymKey);
+  const droppedFields: DroppedFieldCounts = {};
+  const rejected: RejectedEvent[] = [];
+  const tallies = new Map<string, TallyIncrement>();
+  const countTally = (period: string, outcome: string) => {
+    const key = `${period}\u0000${outcome}`;
+    const tally = tallies.get(key) ?? { period, outcome, events: 0 };
+    tally.events += 1;
+    tallies.set(key, tally);
+  };
+  const reject = (index: number, period: string, code: RejectionCode, detail = REJECTION_DETAIL[code as keyof typeof REJECTION_DETAIL]) => {
+    rejected.push({ index, code, detail });
+    countTally(period, code);
+  };
+
+  const candidates: { index: number; event: ReturnType<typeof minimizedEventSchema.parse>; occurredAt: Date }[] = [];
+  rawEvents.forEach((raw, index) => {
+    const parsed = minimizedEventSchema.safeParse(minimizeEvent(raw, droppedFields));
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path.map(String).join('.') || '(event)'}: ${issue.message}`)
+        .join('; ');
+      reject(index, currentPeriod, 'invalid_event', detail);
+      return;
+    }
+    candidates.push({ index, event: parsed.data, occurredAt: new Date(parsed.data.occurredAt) });
+  });
+
+  const candidatePeriods = [...new Set(candidates.map(({ occurredAt }) => periodContaining(occurredAt, config.period).id))];
+  const released = new Set(
+    candidatePeriods.length === 0
+      ? []
+      : (await database.db.selectFrom('period_releases').select('period').where('period', 'in', candidatePeriods).execute()).map(
+          (row) => row.period,
+        ),
+  );
+
+  const staged: StagedEvent[] = [];
+  const seenInBatch = new Set<string>();
+  let duplicatesInBatch = 0;
+  const profile = { sector: organization.sector, sizeBand: organization.size_band };
+  for (const { index, event, occurredAt } of candidates) {
+    const period = periodContaining(occurredAt, config.period);
+    if (occurredAt.getTime() > now.getTime() + config.maxClockSkewMs) reject(index, currentPeriod, 'in_future');
+    else if (released.has(period.id)) reject(index, period.id, 'period_released');
+    else if (now.getTime() >= period.end.getTime() + config.graceWindowMs) reject(index, period.id, 'too_old');
+    else if (!hasConsentAt(consents, occurredAt.toISOString())) reject(index, period.id, 'consent_not_active');
+    else {
+      const eventHash = pseudonymizer.eventHash(source.orgId, event.eventId);
+      if (seenInBatch.has(eventHash)) {
+        duplicatesInBatch += 1;
+        countTally(period.id, 'duplicate');
+        continue;
+      }
+      seenInBatch.add(eventHash);
+      staged.push({
+        eventHash,
+        period: period.id,
+        contributor: pseudonymizer.contributor(source.orgId, period.id),
+        cell: generalizeEvent(event, profile),
+        sizeBytes: event.transfer.sizeBytes,
+      });
+    }
+  }
+
+  const accepted = await writeBatch(deps, source.orgId, staged, [...tallies.values()]);
+  return {
+    accepted,
+    duplicates: staged.length - accepted + duplicatesInBatch,
+    rejected,
+    droppedFields,
+  };
+}
+
+/** One atomic write; transient conflicts (deadlock, busy) are retried before surfacing as 503. */
+async function writeBatch(
+  deps: IngestDeps,
+  orgId: string,
+  events: StagedEvent[],
+  knownTallies: TallyIncrement[],
+): Promise<number> {
+  if (events.length === 0 && knownTallies.length === 0) return 0;
+  for (let attempt = 1; ; attempt += 1) {
+    const plan = buildBatchWrite(deps.database.db, deps.database.dialect, {
+      batchId: randomUuid(deps.random),
+      orgId,
+      events,
+      knownTallies,
+    });
+    try {
+      const results = await deps.database.executeAtomically(plan.queries);
+      return plan.acceptedResultIndex < 0 ? 0 : (results[plan.acceptedResultIndex]?.rows.length ?? 0);
+    } catch (error) {
+      if (attempt >= MAX_WRITE_ATTEMPTS || !isTransientStoreError(error)) throw error;
+    }
+  }
+}
+
+async function recordTallies(deps: IngestDeps, orgId: string, tallies: TallyIncrement[]): Promise<void> {
+  await writeBatch(deps, orgId, [], tallies);
+}

@@ -1,0 +1,26 @@
+/** Builds the Node dependencies from the environment; shared by the server, scripts and benchmarks. */
+import { type AppConfig, appConfigFrom, type Environment } from '../config';
+import type { Database } from '../db/database';
+import { createPostgresDatabase } from '../db/dialects/postgres';
+import { createSqliteDatabase } from '../db/dialects/sqlite';
+import { migrateToLatest } from '../db/migrations';
+import { type AppDeps, systemClock } from '../deps';
+import { createJsonLogger } from '../logging/json-logger';
+import { createCryptoRandomSource } from '../privacy/random-source';
+import { loadSecrets } from './secrets-file';
+
+export function openDatabase(env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>): Database {
+  const url = env.DATABASE_URL;
+  if (/^postgres(ql)?:\/\//.test(url)) return createPostgresDatabase({ url, poolSize: env.DATABASE_POOL_SIZE });
+  return createSqliteDatabase(url);
+}
+
+export async function createNodeDeps(env: Environment, overrides: Partial<AppConfig> = {}): Promise<AppDeps> {
+  const clock = systemClock;
+  const logger = createJsonLogger({ level: env.LOG_LEVEL, clock });
+  const random = createCryptoRandomSource();
+  const database = openDatabase(env);
+  await migrateToLatest(database.db);
+  const secrets = await loadSecrets(env, random, logger);
+  return { config: { ...appConfigFrom(env), ...overrides }, database, clock, random, secrets, logger };
+}

@@ -1,0 +1,57 @@
+/**
+ * Node secrets: from the environment in production; in development, generated once into the data
+ * folder (with a warning) so `npm start` works with no setup. The database never holds them.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Buffer } from 'node:buffer';
+import { ConfigError, type Environment } from '../config';
+import type { Logger, Secrets } from '../deps';
+import type { RandomSource } from '../privacy/random-source';
+
+interface StoredSecrets {
+  pseudonymKey: string;
+  signingKey: string;
+}
+
+export function decodeKeyMaterial(name: string, value: string, minBytes: number): Uint8Array {
+  const bytes = /^[0-9a-f]+$/i.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (bytes.length < minBytes) throw new ConfigError(`${name}: must encode at least ${minBytes} bytes (hex or base64)`);
+  return new Uint8Array(bytes);
+}
+
+export async function generateSigningKeyPkcs8(): Promise<Uint8Array> {
+  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
+}
+
+export async function loadSecrets(env: Environment, random: RandomSource, logger: Logger): Promise<Secrets> {
+  if (env.PSEUDONYM_KEY && env.SIGNING_KEY) {
+    return {
+      pseudonymKey: decodeKeyMaterial('PSEUDONYM_KEY', env.PSEUDONYM_KEY, 32),
+      signingKeyPkcs8: decodeKeyMaterial('SIGNING_KEY', env.SIGNING_KEY, 48),
+    };
+  }
+  if (env.APP_ENV === 'production') {
+    throw new ConfigError('PSEUDONYM_KEY and SIGNING_KEY are required when APP_ENV=production');
+  }
+  const path = join(env.DATA_DIR, 'secrets.json');
+  let stored: StoredSecrets;
+  if (existsSync(path)) {
+    stored = JSON.parse(readFileSync(path, 'utf8')) as StoredSecrets;
+  } else {
+    const pseudonymKey = new Uint8Array(32);
+    random.fillRandomBytes(pseudonymKey);
+    stored = {
+      pseudonymKey: Buffer.from(pseudonymKey).toString('base64'),
+      signingKey: Buffer.from(await generateSigningKeyPkcs8()).toString('base64'),
+    };
+    mkdirSync(env.DATA_DIR, { recursive: true });
+    writeFileSync(path, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    logger.warn('generated development secrets; set PSEUDONYM_KEY and SIGNING_KEY in production', { path });
+  }
+  return {
+    pseudonymKey: decodeKeyMaterial('PSEUDONYM_KEY', env.PSEUDONYM_KEY ?? stored.pseudonymKey, 32),
+    signingKeyPkcs8: decodeKeyMaterial('SIGNING_KEY', env.SIGNING_KEY ?? stored.signingKey, 48),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * One storage suite over every dialect: SQLite always; PostgreSQL when TEST_POSTGRES_URL is set
+ * (each database gets its own schema, dropped afterwards, so files can run in parallel).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Database, DialectName } from '../../src/db/database';
+import { createPostgresDatabase } from '../../src/db/dialects/postgres';
+import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
+import { migrateToLatest } from '../../src/db/migrations';
+
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
+
+export const TEST_DIALECTS: readonly Exclude<DialectName, 'd1'>[] = POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+if (!POSTGRES_URL) {
+  console.warn('TEST_POSTGRES_URL is not set: PostgreSQL storage suites are skipped (SQLite only).');
+}
+
+export interface TestDatabase {
+  database: Database;
+  /** A connection string other processes can use to reach the same database. */
+  url: string;
+  searchPath?: string;
+  dispose(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createTestDatabase(dialect: Exclude<DialectName, 'd1'>, options: { poolSize?: number } = {}): Promise<TestDatabase> {
+  counter += 1;
+  if (dialect === 'postgres') {
+    if (!POSTGRES_URL) throw new Error('TEST_POSTGRES_URL is not set');
+    const schema = `t_${process.pid}_${counter}_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    const database = createPostgresDatabase({ url: POSTGRES_URL, poolSize: options.poolSize ?? 10, searchPath: schema });
+    await migrateToLatest(database.db);
+    return {
+      database,
+      url: POSTGRES_URL,
+      searchPath: schema,
+      dispose: async () => {
+        await database.close();
+        const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
+        await cleanup.connect();
+        await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
+        await cleanup.end();
+      },
+    };
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'telemetry-test-'));
+  const url = `file:${join(folder, 'test.sqlite')}`;
+  const database = createSqliteDatabase(url);
+  await migrateToLatest(database.db);
+  return {
+    database,
+    url,
+    dispose: async () => {
+      await database.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
