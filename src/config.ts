@@ -13,6 +13,8 @@ export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   DATABASE_URL: z.string().min(1).default('file:./data/telemetry.sqlite'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** PostgreSQL only: the schema holding the tables (default: the connection's search path, usually public). */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   BOOTSTRAP_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   PSEUDONYM_KEY: z.string().optional(),

@@ -12,6 +12,8 @@ export type DialectName = 'sqlite' | 'postgres' | 'd1';
 export interface Database {
   db: Kysely<DB>;
   dialect: DialectName;
+  /** PostgreSQL schema the tables live in, when not the default search path. */
+  schema?: string;
   executeAtomically(queries: readonly CompiledQuery[]): Promise<QueryResult<Record<string, unknown>>[]>;
   close(): Promise<void>;
 }

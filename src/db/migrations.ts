@@ -234,8 +234,16 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1) ?? '';
 
-export async function migrateToLatest(db: AnyDb): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * `schema` pins Kysely's bookkeeping tables to one PostgreSQL schema: its existence check looks
+ * across all schemas, so without it a second schema in the same database would be seen as migrated.
+ */
+function migratorFor(db: AnyDb, schema: string | undefined): Migrator {
+  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
+export async function migrateToLatest(db: AnyDb, schema?: string): Promise<void> {
+  const { error, results } = await migratorFor(db, schema).migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
     const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
@@ -244,8 +252,8 @@ export async function migrateToLatest(db: AnyDb): Promise<void> {
 }
 
 /** True when every known migration has been applied (used by /readyz). */
-export async function migrationsAreCurrent(db: AnyDb): Promise<boolean> {
-  const applied = await new Migrator({ db, provider }).getMigrations();
+export async function migrationsAreCurrent(db: AnyDb, schema?: string): Promise<boolean> {
+  const applied = await migratorFor(db, schema).getMigrations();
   return applied.every((migration) => migration.executedAt !== undefined);
 }
 

@@ -9,9 +9,15 @@ import { createJsonLogger } from '../logging/json-logger';
 import { createCryptoRandomSource } from '../privacy/random-source';
 import { loadSecrets } from './secrets-file';
 
-export function openDatabase(env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>): Database {
+export function openDatabase(env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_SCHEMA'>): Database {
   const url = env.DATABASE_URL;
-  if (/^postgres(ql)?:\/\//.test(url)) return createPostgresDatabase({ url, poolSize: env.DATABASE_POOL_SIZE });
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return createPostgresDatabase({
+      url,
+      poolSize: env.DATABASE_POOL_SIZE,
+      ...(env.DATABASE_SCHEMA ? { searchPath: env.DATABASE_SCHEMA } : {}),
+    });
+  }
   return createSqliteDatabase(url);
 }
 
@@ -20,7 +26,7 @@ export async function createNodeDeps(env: Environment, overrides: Partial<AppCon
   const logger = createJsonLogger({ level: env.LOG_LEVEL, clock });
   const random = createCryptoRandomSource();
   const database = openDatabase(env);
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, database.schema);
   const secrets = await loadSecrets(env, random, logger);
   return { config: { ...appConfigFrom(env), ...overrides }, database, clock, random, secrets, logger };
 }

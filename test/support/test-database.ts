@@ -39,7 +39,7 @@ export async function createTestDatabase(dialect: Exclude<DialectName, 'd1'>, op
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.end();
     const database = createPostgresDatabase({ url: POSTGRES_URL, poolSize: options.poolSize ?? 10, searchPath: schema });
-    await migrateToLatest(database.db);
+    await migrateToLatest(database.db, schema);
     return {
       database,
       url: POSTGRES_URL,

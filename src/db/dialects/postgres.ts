@@ -22,6 +22,7 @@ export function createPostgresDatabase(options: PostgresOptions): Database {
   return {
     db,
     dialect: 'postgres',
+    ...(options.searchPath ? { schema: options.searchPath } : {}),
     executeAtomically: transactionalExecutor(db),
     close: () => db.destroy(),
   };

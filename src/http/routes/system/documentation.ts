@@ -5,6 +5,7 @@
  */
 import { html, raw } from 'hono/html';
 import { PROBLEM_TYPES, type ProblemCode } from '../../../errors';
+import { renderJsonSchemas } from '../../../ingest/json-schemas';
 import type { App } from '../../app-env';
 import { problemResponse } from '../../problem';
 
@@ -79,6 +80,13 @@ export function registerDocumentation(app: App) {
           </body>
         </html>`,
     );
+  });
+
+  const jsonSchemas = renderJsonSchemas();
+  app.get('/schemas/:fileName', (c) => {
+    const schema = jsonSchemas[c.req.param('fileName')];
+    if (!schema) return problemResponse(c, 'not-found', 'No such schema.');
+    return c.body(schema, 200, { 'content-type': 'application/schema+json', 'cache-control': 'public, max-age=3600' });
   });
 
   app.get('/problems/:code', (c) => {

@@ -35,7 +35,7 @@ export function registerHealth(app: App) {
       const { database } = c.var.deps;
       try {
         await sql`select 1`.execute(database.db);
-        if (!(await migrationsAreCurrent(database.db))) throw new Error('pending migrations');
+        if (!(await migrationsAreCurrent(database.db, database.schema))) throw new Error('pending migrations');
       } catch {
         throw new AppError('not-ready', 'The database is unreachable or migrations are pending.', {}, { 'retry-after': '5' });
       }

@@ -1,0 +1,18 @@
+/** JSON Schema renderings of the ingest contract (written to schemas/ by scripts/generate-schemas.ts). */
+import { z } from 'zod';
+import { telemetryBatchSchema, transferEventSchema } from './event-schema';
+
+/** Served by the service itself at this path, so the $id resolves against any deployment's origin. */
+const SCHEMA_BASE = '/schemas';
+
+function render(schema: z.ZodType, id: string, title: string): string {
+  const jsonSchema = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
+  return `${JSON.stringify({ ...jsonSchema, $id: `${SCHEMA_BASE}/${id}`, title }, null, 2)}\n`;
+}
+
+export function renderJsonSchemas(): Record<string, string> {
+  return {
+    'telemetry-batch.schema.json': render(telemetryBatchSchema, 'telemetry-batch.schema.json', 'Telemetry batch (POST /v1/telemetry/batches)'),
+    'transfer-event.schema.json': render(transferEventSchema, 'transfer-event.schema.json', 'Transfer event'),
+  };
+}
