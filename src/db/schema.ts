@@ -84,6 +84,8 @@ export interface CountersTable {
   region: string;
   sector: string;
   org_size_band: string;
+  /** The cell columns' values joined by '|', in COUNTER_CELL_COLUMNS order: the compact primary key. */
+  cell_key: string;
   events: BigCount;
   bytes: BigCount;
 }

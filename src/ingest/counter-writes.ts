@@ -7,8 +7,13 @@
  *  2. add to the counters only the staged events whose guard carries this batch's id.
  * A retry, or a concurrent request with an overlapping event (PostgreSQL waits on the other
  * transaction's uncommitted key, then skips it), finds the guard owned by another batch and
- * counts nothing. Rows are staged as one JSON parameter (D1 allows only 100 bound parameters).
- * Every statement orders rows by key so concurrent batches take row locks in the same order.
+ * counts nothing.
+ *
+ * Rows travel as two JSON array parameters (D1 allows only 100 bound parameters per statement):
+ * the batch's distinct cells, and its events as [hash, period, contributor, cell index, bytes].
+ * Events of one batch mostly repeat a few cells, so counters are upserted once per distinct cell.
+ * Positional arrays rather than objects keep SQLite's JSON extraction cheap. Every statement
+ * orders rows by key so that concurrent batches take row locks in the same order.
  */
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectName } from '../db/database';
@@ -46,37 +51,71 @@ const FLAG_COLUMNS = new Set<string>([
   'signature_verified',
 ]);
 
-const STAGED_COLUMNS: readonly JsonColumn[] = [
+const EVENT_COLUMNS: readonly JsonColumn[] = [
   ['h', 'text'],
   ['p', 'text'],
   ['c', 'text'],
-  ...COUNTER_CELL_COLUMNS.map((column): JsonColumn => [column, FLAG_COLUMNS.has(column) ? 'integer' : 'text']),
+  ['ci', 'integer'],
   ['b', 'bigint'],
 ];
 
+const CELL_COLUMNS: readonly JsonColumn[] = [
+  ['ci', 'integer'],
+  ['p', 'text'],
+  ['c', 'text'],
+  ['cell_key', 'text'],
+  ...COUNTER_CELL_COLUMNS.map((column): JsonColumn => [column, FLAG_COLUMNS.has(column) ? 'integer' : 'text']),
+];
+
+/** Non-accepted tallies: [period, outcome, count, subtract this batch's accepted count for the period (0|1)]. */
 const TALLY_COLUMNS: readonly JsonColumn[] = [
   ['p', 'text'],
   ['o', 'text'],
   ['n', 'bigint'],
+  ['s', 'integer'],
 ];
 
-/** A derived table `v` over a JSON array parameter, in each dialect's JSON table function. */
-function jsonRowsAs(dialect: DialectName, json: string, columns: readonly JsonColumn[]): RawBuilder<unknown> {
+/** SELECT over a JSON array of positional arrays, in each dialect's JSON functions. */
+function jsonRowsSelect(dialect: DialectName, json: string, columns: readonly JsonColumn[]): RawBuilder<unknown> {
   if (dialect === 'postgres') {
-    const definition = sql.raw(columns.map(([name, type]) => `${name} ${type}`).join(', '));
-    return sql`jsonb_to_recordset(${json}::jsonb) AS v(${definition})`;
+    const projection = sql.raw(columns.map(([name, type], index) => `(x ->> ${index})::${type} AS ${name}`).join(', '));
+    return sql`SELECT ${projection} FROM jsonb_array_elements(${json}::jsonb) AS x`;
   }
-  const projection = sql.raw(columns.map(([name]) => `value ->> '$.${name}' AS ${name}`).join(', '));
-  return sql`(SELECT ${projection} FROM json_each(${json})) AS v`;
+  const projection = sql.raw(columns.map(([name], index) => `value ->> ${index} AS ${name}`).join(', '));
+  return sql`SELECT ${projection} FROM json_each(${json})`;
 }
 
-const cellList = sql.raw(COUNTER_CELL_COLUMNS.join(', '));
-const stagedCellList = sql.raw(COUNTER_CELL_COLUMNS.map((column) => `v.${column}`).join(', '));
+/** A derived table over a JSON array of positional arrays. */
+function jsonRows(dialect: DialectName, json: string, columns: readonly JsonColumn[], alias: string): RawBuilder<unknown> {
+  return sql`(${jsonRowsSelect(dialect, json, columns)}) AS ${sql.raw(alias)}`;
+}
+
+const cellColumnList = sql.raw(COUNTER_CELL_COLUMNS.join(', '));
+const stagedCellColumnList = sql.raw(COUNTER_CELL_COLUMNS.map((column) => `k.${column}`).join(', '));
 
 export interface BatchWritePlan {
   queries: CompiledQuery[];
   /** Index of the statement whose rows are the newly accepted event hashes. */
   acceptedResultIndex: number;
+}
+
+function stageCells(events: readonly StagedEvent[]) {
+  const cellIndexByKey = new Map<string, number>();
+  const cells: unknown[][] = [];
+  const stagedEvents: unknown[][] = [];
+  for (const event of events) {
+    const values = COUNTER_CELL_COLUMNS.map((column) => event.cell[column]);
+    const cellKey = values.join('|');
+    const key = `${event.period}|${event.contributor}|${cellKey}`;
+    let index = cellIndexByKey.get(key);
+    if (index === undefined) {
+      index = cells.length;
+      cellIndexByKey.set(key, index);
+      cells.push([index, event.period, event.contributor, cellKey, ...values]);
+    }
+    stagedEvents.push([event.eventHash, event.period, event.contributor, index, event.sizeBytes]);
+  }
+  return { cells: JSON.stringify(cells), events: JSON.stringify(stagedEvents) };
 }
 
 export function buildBatchWrite(
@@ -85,55 +124,58 @@ export function buildBatchWrite(
   input: { batchId: string; orgId: string; events: readonly StagedEvent[]; knownTallies: readonly TallyIncrement[] },
 ): BatchWritePlan {
   const queries: CompiledQuery[] = [];
-  const addTallies = (select: RawBuilder<unknown>) =>
+  const upsertTallies = (select: RawBuilder<unknown>) =>
     sql`INSERT INTO ingest_tallies (org_id, period, outcome, events) ${select}
         ON CONFLICT (org_id, period, outcome) DO UPDATE SET events = ingest_tallies.events + excluded.events`;
+  const acceptedIn = (periodColumn: RawBuilder<unknown>) =>
+    sql`(SELECT count(*) FROM replay_guards g WHERE g.batch_id = ${input.batchId} AND g.period = ${periodColumn})`;
 
+  const tallyRows: unknown[][] = input.knownTallies.map((tally) => [tally.period, tally.outcome, tally.events, 0]);
   let acceptedResultIndex = -1;
   if (input.events.length > 0) {
-    const staged = JSON.stringify(
-      input.events.map((event) => ({
-        h: event.eventHash,
-        p: event.period,
-        c: event.contributor,
-        ...event.cell,
-        b: event.sizeBytes,
-      })),
-    );
-    const stagedRows = () => jsonRowsAs(dialect, staged, STAGED_COLUMNS);
+    const staged = stageCells(input.events);
+    const events = () => jsonRows(dialect, staged.events, EVENT_COLUMNS, 'e');
 
     acceptedResultIndex = queries.length;
     queries.push(
       sql`INSERT INTO replay_guards (event_hash, period, contributor, batch_id)
-          SELECT v.h, v.p, v.c, ${input.batchId} FROM ${stagedRows()} WHERE true ORDER BY v.h
+          SELECT e.h, e.p, e.c, ${input.batchId} FROM ${events()} WHERE true ORDER BY e.h
           ON CONFLICT (event_hash) DO NOTHING
           RETURNING event_hash`.compile(db),
     );
+    // Both inputs are materialized once: as plain subqueries SQLite would re-read the JSON of one
+    // side for every row of the other.
     queries.push(
-      sql`INSERT INTO counters (period, contributor, ${cellList}, events, bytes)
-          SELECT v.p, v.c, ${stagedCellList}, count(*), sum(v.b)
-          FROM ${stagedRows()} JOIN replay_guards g ON g.event_hash = v.h AND g.batch_id = ${input.batchId}
+      sql`WITH e AS MATERIALIZED (${jsonRowsSelect(dialect, staged.events, EVENT_COLUMNS)}),
+               k AS MATERIALIZED (${jsonRowsSelect(dialect, staged.cells, CELL_COLUMNS)}),
+               fresh AS (
+                 SELECT e.ci, count(*) AS events, sum(e.b) AS bytes FROM e
+                 WHERE e.h IN (SELECT g.event_hash FROM replay_guards g WHERE g.batch_id = ${input.batchId})
+                 GROUP BY e.ci
+               )
+          INSERT INTO counters (period, contributor, cell_key, ${cellColumnList}, events, bytes)
+          SELECT k.p, k.c, k.cell_key, ${stagedCellColumnList}, fresh.events, fresh.bytes
+          FROM fresh JOIN k ON k.ci = fresh.ci
           WHERE true
-          GROUP BY v.p, v.c, ${stagedCellList}
-          ORDER BY v.p, v.c, ${stagedCellList}
-          ON CONFLICT (period, contributor, ${cellList})
+          ORDER BY k.p, k.c, k.cell_key
+          ON CONFLICT (period, contributor, cell_key)
           DO UPDATE SET events = counters.events + excluded.events, bytes = counters.bytes + excluded.bytes`.compile(db),
     );
     queries.push(
-      addTallies(sql`SELECT ${input.orgId}, g.period, 'accepted', count(*) FROM replay_guards g
-                     WHERE g.batch_id = ${input.batchId} GROUP BY g.period ORDER BY g.period`).compile(db),
+      upsertTallies(sql`SELECT ${input.orgId}, g.period, 'accepted', count(*) FROM replay_guards g
+                        WHERE g.batch_id = ${input.batchId} GROUP BY g.period ORDER BY g.period`).compile(db),
     );
-    queries.push(
-      addTallies(sql`SELECT ${input.orgId}, v.p, 'duplicate', count(*) FROM ${stagedRows()}
-                     WHERE NOT EXISTS (SELECT 1 FROM replay_guards g WHERE g.event_hash = v.h AND g.batch_id = ${input.batchId})
-                     GROUP BY v.p ORDER BY v.p`).compile(db),
-    );
+    // Staged events that did not get a guard were counted before: tally them as duplicates.
+    const stagedPerPeriod = new Map<string, number>();
+    for (const event of input.events) stagedPerPeriod.set(event.period, (stagedPerPeriod.get(event.period) ?? 0) + 1);
+    for (const [period, count] of stagedPerPeriod) tallyRows.push([period, 'duplicate', count, 1]);
   }
-  if (input.knownTallies.length > 0) {
-    const tallies = JSON.stringify(input.knownTallies.map((tally) => ({ p: tally.period, o: tally.outcome, n: tally.events })));
+  if (tallyRows.length > 0) {
+    const tallies = jsonRows(dialect, JSON.stringify(tallyRows), TALLY_COLUMNS, 't');
+    const increment = sql`t.n - t.s * ${acceptedIn(sql.raw('t.p'))}`;
     queries.push(
-      addTallies(sql`SELECT ${input.orgId}, v.p, v.o, sum(v.n) FROM ${jsonRowsAs(dialect, tallies, TALLY_COLUMNS)}
-                     WHERE true GROUP BY v.p, v.o ORDER BY v.p, v.o`).compile(db),
+      upsertTallies(sql`SELECT ${input.orgId}, t.p, t.o, sum(${increment}) FROM ${tallies}
+                        WHERE true GROUP BY t.p, t.o HAVING sum(${increment}) > 0 ORDER BY t.p, t.o`).compile(db),
     );
   }
   return { queries, acceptedResultIndex };

@@ -4,19 +4,31 @@
  * an event. A contributor's pseudonym changes every period, so periods cannot be linked either.
  * HMAC-SHA-256 truncated to 128 bits: collisions are negligible at any plausible volume.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 export interface Pseudonymizer {
   contributor(orgId: string, periodId: string): string;
   eventHash(orgId: string, eventId: string): string;
 }
 
+const SHA256_BLOCK_BYTES = 64;
+
+/**
+ * HMAC-SHA-256 (RFC 2104) with the inner and outer pad states hashed once and cloned per message:
+ * H((K ^ opad) || H((K ^ ipad) || m)). Building a fresh HMAC object re-imports the key each time,
+ * which dominated ingest CPU; cloning a hash state is an order of magnitude cheaper.
+ */
+function createHmacSha256(key: Uint8Array): (message: string) => string {
+  const blockKey = new Uint8Array(SHA256_BLOCK_BYTES);
+  blockKey.set(key.length > SHA256_BLOCK_BYTES ? createHash('sha256').update(key).digest() : key);
+  const inner: Hash = createHash('sha256').update(blockKey.map((byte) => byte ^ 0x36));
+  const outer: Hash = createHash('sha256').update(blockKey.map((byte) => byte ^ 0x5c));
+  return (message) => outer.copy().update(inner.copy().update(message, 'utf8').digest()).digest('hex');
+}
+
 export function createPseudonymizer(key: Uint8Array): Pseudonymizer {
-  const keyed = (domain: string, ...parts: string[]) =>
-    createHmac('sha256', key)
-      .update(`${domain}\u0000${parts.join('\u0000')}`)
-      .digest('hex')
-      .slice(0, 32);
+  const hmac = createHmacSha256(key);
+  const keyed = (domain: string, ...parts: string[]) => hmac(`${domain}\u0000${parts.join('\u0000')}`).slice(0, 32);
   return {
     contributor: (orgId, periodId) => keyed('contributor', orgId, periodId),
     // Lower-cased so that the same UUID in another case is still recognised as a retry.

@@ -56,6 +56,11 @@ describe.each(TEST_DIALECTS)('ingest happy paths on %s', (dialect) => {
     ]);
     expect(withDuplicateInside.json).toMatchObject({ accepted: 1, duplicates: 1 });
     expect((await counterTotals()).events).toBe(3);
+    const tallies = await testApp.deps.database.db.selectFrom('ingest_tallies').select(['period', 'outcome', 'events']).orderBy('outcome').execute();
+    expect(tallies.map((tally) => ({ ...tally, events: toCount(tally.events) }))).toEqual([
+      { period: '2026-W48', outcome: 'accepted', events: 3 },
+      { period: '2026-W48', outcome: 'duplicate', events: 3 },
+    ]);
   });
 
   it('accepts gzip and deflate bodies', async () => {

@@ -1,0 +1,168 @@
+/**
+ * Ingest benchmark: the real server (separate process, SQLite file in WAL mode by default, or
+ * PostgreSQL with --database-url) under a load generator in another process, against a bare
+ * node:http + JSON.parse + better-sqlite3 baseline measured in the same run on the same data.
+ * Reports medians over --runs and the ratio ours / baseline.
+ *
+ *   npm run bench:ingest -- [--runs 3] [--batches 200] [--batch-size 500] [--concurrency 8]
+ *                           [--database-url postgres://...] [--processes 2]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createSqliteDatabase } from '../src/db/dialects/sqlite';
+import { migrateToLatest } from '../src/db/migrations';
+import { collectOutput, freePort, median, peakRssMiB, spawnTypeScript, stop, waitForHttp, waitForLine } from './bench/spawned-process';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    batches: { type: 'string', default: '200' },
+    'batch-size': { type: 'string', default: '500' },
+    concurrency: { type: 'string', default: '8' },
+    'database-url': { type: 'string' },
+    processes: { type: 'string', default: '1' },
+  },
+});
+
+const ADMIN_TOKEN = `tagg_adm_bench_${'x'.repeat(40)}`;
+const root = join(import.meta.dirname, '..');
+const loadArgs = (targets: string[], token: string, seed: number) => [
+  '--targets',
+  targets.join(','),
+  '--token',
+  token,
+  '--batches',
+  values.batches,
+  '--batch-size',
+  values['batch-size'],
+  '--concurrency',
+  values.concurrency,
+  '--seed',
+  String(seed),
+];
+
+interface RunResult {
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMiB: number;
+  failures: number;
+  accepted: number;
+}
+
+async function adminCall(base: string, path: string, method: string, body: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, any>>;
+}
+
+async function runOurs(run: number): Promise<RunResult> {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
+  const processCount = Number(values.processes);
+  let schema: string | undefined;
+  let databaseUrl = `file:${join(folder, 'telemetry.sqlite')}`;
+  if (values['database-url']) {
+    databaseUrl = values['database-url'];
+    schema = `bench_${process.pid}_${run}`;
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    await client.end();
+  }
+  const env = {
+    APP_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    ...(schema ? { DATABASE_SCHEMA: schema } : {}),
+    DATA_DIR: folder,
+    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+    PSEUDONYM_KEY: 'ab'.repeat(32),
+    SIGNING_KEY: '',
+    INGEST_RATE_PER_MINUTE: '1000000',
+    API_RATE_PER_MINUTE: '1000000',
+    RELEASE_SCHEDULER: 'false',
+    LOG_LEVEL: 'warn',
+  };
+  const servers = [];
+  const targets: string[] = [];
+  for (let index = 0; index < processCount; index += 1) {
+    const port = await freePort();
+    const server = spawnTypeScript(join(root, 'src/node/main.ts'), [], { ...env, PORT: String(port) });
+    servers.push(server);
+    targets.push(`http://127.0.0.1:${port}`);
+    await waitForHttp(`${targets[index]}/readyz`);
+  }
+  try {
+    const base = targets[0] as string;
+    const org = await adminCall(base, '/v1/admin/orgs', 'POST', { name: 'Bench Org', sector: 'technology', sizeBand: '1000-4999', country: 'DE' });
+    const instance = await adminCall(base, `/v1/admin/orgs/${org.id}/instances`, 'POST', { label: 'bench' });
+    await adminCall(base, `/v1/orgs/${org.id}/consent`, 'PUT', { scope: 'research-telemetry', policyVersion: '1', grantedBy: 'bench' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const output = await collectOutput(spawnTypeScript(join(root, 'scripts/bench/ingest-load-generator.ts'), loadArgs(targets, instance.token, run)));
+    const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
+    return { ...result, peakRssMiB: Math.max(...servers.map((server) => peakRssMiB(server.pid))) };
+  } finally {
+    await Promise.all(servers.map(stop));
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+async function runBaseline(run: number): Promise<RunResult> {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+  const file = join(folder, 'baseline.sqlite');
+  const database = createSqliteDatabase(file);
+  await migrateToLatest(database.db);
+  await database.close();
+  const port = await freePort();
+  const server = spawnTypeScript(join(root, 'scripts/bench/baseline-ingest-server.ts'), ['--port', String(port), '--database', file]);
+  try {
+    await waitForLine(server, /ready/);
+    const target = `http://127.0.0.1:${port}`;
+    const output = await collectOutput(spawnTypeScript(join(root, 'scripts/bench/ingest-load-generator.ts'), loadArgs([target], 'none', run)));
+    const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
+    return { ...result, peakRssMiB: peakRssMiB(server.pid) };
+  } finally {
+    await stop(server);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const runs = Number(values.runs);
+const ours: RunResult[] = [];
+const baseline: RunResult[] = [];
+for (let run = 1; run <= runs; run += 1) {
+  // Alternate the order so drift on a shared machine does not favour one side.
+  if (run % 2) {
+    ours.push(await runOurs(run));
+    baseline.push(await runBaseline(run));
+  } else {
+    baseline.push(await runBaseline(run));
+    ours.push(await runOurs(run));
+  }
+  console.error(`run ${run}/${runs}: ours ${ours.at(-1)?.eventsPerSecond.toFixed(0)} ev/s, baseline ${baseline.at(-1)?.eventsPerSecond.toFixed(0)} ev/s`);
+}
+
+const summarize = (results: RunResult[]) => ({
+  eventsPerSecond: median(results.map((r) => r.eventsPerSecond)),
+  p50Ms: median(results.map((r) => r.p50Ms)),
+  p99Ms: median(results.map((r) => r.p99Ms)),
+  peakRssMiB: median(results.map((r) => r.peakRssMiB)),
+  failures: results.reduce((sum, r) => sum + r.failures, 0),
+});
+const oursSummary = summarize(ours);
+const baselineSummary = summarize(baseline);
+const store = values['database-url'] ? `PostgreSQL, ${values.processes} process(es)` : 'SQLite (WAL), 1 process';
+console.log(`\nIngest benchmark: ${runs} runs x ${values.batches} batches x ${values['batch-size']} events, concurrency ${values.concurrency}; medians`);
+console.log('| server | store | events/s | p50 ms | p99 ms | peak RSS MiB | failed requests |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
+const row = (name: string, storeName: string, s: ReturnType<typeof summarize>) =>
+  console.log(`| ${name} | ${storeName} | ${s.eventsPerSecond.toFixed(0)} | ${s.p50Ms.toFixed(1)} | ${s.p99Ms.toFixed(1)} | ${s.peakRssMiB.toFixed(0)} | ${s.failures} |`);
+row('this service', store, oursSummary);
+row('bare baseline', 'SQLite (WAL), 1 process', baselineSummary);
+console.log(`\nratio ours / baseline (events/s, median): ${(oursSummary.eventsPerSecond / baselineSummary.eventsPerSecond).toFixed(2)}`);

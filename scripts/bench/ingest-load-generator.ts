@@ -1,0 +1,71 @@
+/**
+ * Load generator process for bench-ingest: sends pre-built batches to one or more servers with a
+ * fixed number of requests in flight and prints one JSON line of results.
+ * Args: --targets url,url --token T --batches N --batch-size M --concurrency C --seed S
+ */
+import { parseArgs } from 'node:util';
+import { organizationProfile, seededUniform, syntheticEvent } from './synthetic-telemetry';
+
+const { values } = parseArgs({
+  options: {
+    targets: { type: 'string' },
+    token: { type: 'string' },
+    batches: { type: 'string', default: '200' },
+    'batch-size': { type: 'string', default: '500' },
+    concurrency: { type: 'string', default: '8' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+
+const targets = (values.targets ?? '').split(',').filter(Boolean);
+const batchCount = Number(values.batches);
+const batchSize = Number(values['batch-size']);
+const concurrency = Number(values.concurrency);
+const random = seededUniform(Number(values.seed));
+const occurredAt = new Date().toISOString();
+const profile = organizationProfile(random);
+
+const bodies = Array.from({ length: batchCount }, () =>
+  JSON.stringify({ schemaVersion: 1, events: Array.from({ length: batchSize }, () => syntheticEvent(random, occurredAt, profile)) }),
+);
+
+const latencies: number[] = [];
+let next = 0;
+let failures = 0;
+let accepted = 0;
+
+async function worker(workerIndex: number) {
+  for (;;) {
+    const index = next;
+    next += 1;
+    if (index >= bodies.length) return;
+    const target = targets[(index + workerIndex) % targets.length];
+    const started = performance.now();
+    const response = await fetch(`${target}/v1/telemetry/batches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${values.token}`, 'content-type': 'application/json' },
+      body: bodies[index] ?? '',
+    });
+    const result = (await response.json()) as { accepted?: number };
+    latencies.push(performance.now() - started);
+    if (response.status !== 200) failures += 1;
+    accepted += result.accepted ?? 0;
+  }
+}
+
+const started = performance.now();
+await Promise.all(Array.from({ length: concurrency }, (_, index) => worker(index)));
+const elapsedSeconds = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+console.log(
+  JSON.stringify({
+    events: batchCount * batchSize,
+    accepted,
+    failures,
+    elapsedSeconds,
+    eventsPerSecond: (batchCount * batchSize) / elapsedSeconds,
+    p50Ms: quantile(0.5),
+    p99Ms: quantile(0.99),
+  }),
+);
