@@ -57,7 +57,7 @@ function jitterFraction(): number {
   return (sample[0] ?? 0) / 2 ** 32;
 }
 
-async function gzipText(text: string): Promise<Uint8Array> {
+async function gzipText(text: string): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
