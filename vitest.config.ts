@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Storage suites share one PostgreSQL database; files run in parallel but each suite uses its own schema.
     pool: 'forks',
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
