@@ -27,7 +27,17 @@ export const environmentSchema = z.object({
   API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   DATASETS_PUBLIC: booleanString.default(true),
   RELEASE_LICENSE: z.string().min(1).default('CC-BY-4.0'),
+  /** zCDP rho spent per period, shared across datasets by their budgetShare. */
+  PERIOD_BUDGET_RHO: z.coerce.number().positive().max(100).default(0.1),
+  /** Minimum distinct organizations per published cell (a dataset spec may ask for more). */
+  K_ANONYMITY: z.coerce.number().int().min(2).max(10_000).default(10),
+  /** delta spent on private key selection per period, shared across datasets like rho. */
+  SELECTION_DELTA: z.coerce.number().positive().max(0.001).default(1e-6),
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Named as the data controller in consent receipts. */
+  CONTROLLER_NAME: z.string().min(1).max(200).default('Telemetry aggregator operator'),
+  /** How to reach the controller about consent (an e-mail address or URL), printed on receipts. */
+  CONTROLLER_CONTACT: z.string().min(3).max(500).optional(),
   RELEASE_SCHEDULER: booleanString.default(true),
   LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -46,7 +56,12 @@ export interface AppConfig {
   apiRatePerMinute: number;
   datasetsPublic: boolean;
   releaseLicense: string;
+  periodBudgetRho: number;
+  kAnonymity: number;
+  selectionDelta: number;
   publicBaseUrl: string | undefined;
+  controllerName: string;
+  controllerContact: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +91,11 @@ export function appConfigFrom(env: Environment): AppConfig {
     apiRatePerMinute: env.API_RATE_PER_MINUTE,
     datasetsPublic: env.DATASETS_PUBLIC,
     releaseLicense: env.RELEASE_LICENSE,
+    periodBudgetRho: env.PERIOD_BUDGET_RHO,
+    kAnonymity: env.K_ANONYMITY,
+    selectionDelta: env.SELECTION_DELTA,
     publicBaseUrl: env.PUBLIC_BASE_URL,
+    controllerName: env.CONTROLLER_NAME,
+    controllerContact: env.CONTROLLER_CONTACT,
   };
 }

@@ -6,6 +6,7 @@
 import type { AppConfig } from './config';
 import type { Database } from './db/database';
 import type { RandomSource } from './privacy/random-source';
+import type { DatasetSpec } from './releases/dataset-spec';
 
 export interface Clock {
   now(): Date;
@@ -30,6 +31,20 @@ export interface Secrets {
   signingKeyPkcs8: Uint8Array;
 }
 
+/** A static file the consoles serve (e.g. Chart.js), read from node_modules on Node and bundled on Workers. */
+export interface StaticAsset {
+  body: string;
+  contentType: string;
+}
+
+/**
+ * Vendored browser files by public name (`chart.umd.min.js`); undefined for an unknown name. Lets
+ * `/console/assets/<name>` work without the app reading the file system (Workers has none).
+ */
+export interface StaticAssets {
+  get(name: string): Promise<StaticAsset | undefined>;
+}
+
 export interface AppDeps {
   config: AppConfig;
   database: Database;
@@ -37,6 +52,9 @@ export interface AppDeps {
   random: RandomSource;
   secrets: Secrets;
   logger: Logger;
+  assets: StaticAssets;
+  /** Dataset specs to publish; defaults to the validated specs shipped in schemas/datasets/ (tests inject their own). */
+  datasets?: readonly DatasetSpec[];
 }
 
 export const systemClock: Clock = { now: () => new Date() };

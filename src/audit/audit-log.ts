@@ -54,15 +54,19 @@ export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
 const MAX_APPEND_ATTEMPTS = 8;
 
 /**
- * Runs `changes` (built fresh on every attempt) and appends `event` to the audit chain, all or
- * nothing. Returns the appended entry and the results of the change queries.
+ * Runs `changes` (built fresh on every attempt) and appends the event (or several events, in order,
+ * for a change that is more than one auditable act, such as a revocation and the erasure it causes)
+ * to the audit chain, all or nothing. Returns the appended entries (`entry` is the last one) and the
+ * results of the change queries.
  */
 export async function writeWithAudit(
   database: Database,
   clock: Clock,
-  event: AuditEvent,
+  event: AuditEvent | readonly AuditEvent[],
   changes: () => CompiledQuery[] = () => [],
-): Promise<{ entry: AuditEntry; results: Awaited<ReturnType<Database['executeAtomically']>> }> {
+): Promise<{ entry: AuditEntry; entries: AuditEntry[]; results: Awaited<ReturnType<Database['executeAtomically']>> }> {
+  const events: readonly AuditEvent[] = Array.isArray(event) ? event : [event as AuditEvent];
+  if (events.length === 0) throw new Error('writeWithAudit needs at least one audit event');
   for (let attempt = 1; ; attempt += 1) {
     const head = await database.db
       .selectFrom('audit_log')
@@ -70,30 +74,34 @@ export async function writeWithAudit(
       .orderBy('seq', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const unhashed = {
-      ...event,
-      seq: (head?.seq ?? 0) + 1,
-      at: clock.now().toISOString(),
-      prevHash: head?.hash ?? GENESIS_HASH,
-    };
-    const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
-    const append = database.db
-      .insertInto('audit_log')
-      .values({
-        seq: entry.seq,
-        at: entry.at,
-        actor_id: entry.actorId,
-        actor_role: entry.actorRole,
-        action: entry.action,
-        subject: entry.subject,
-        details: canonicalJson(entry.details),
-        prev_hash: entry.prevHash,
-        hash: entry.hash,
-      })
-      .compile();
+    const at = clock.now().toISOString();
+    const entries: AuditEntry[] = [];
+    let previous = { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH };
+    for (const each of events) {
+      const unhashed = { ...each, seq: previous.seq + 1, at, prevHash: previous.hash };
+      const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+      entries.push(entry);
+      previous = entry;
+    }
+    const appends = entries.map((entry) =>
+      database.db
+        .insertInto('audit_log')
+        .values({
+          seq: entry.seq,
+          at: entry.at,
+          actor_id: entry.actorId,
+          actor_role: entry.actorRole,
+          action: entry.action,
+          subject: entry.subject,
+          details: canonicalJson(entry.details),
+          prev_hash: entry.prevHash,
+          hash: entry.hash,
+        })
+        .compile(),
+    );
     try {
-      const results = await database.executeAtomically([...changes(), append]);
-      return { entry, results };
+      const all = await database.executeAtomically([...changes(), ...appends]);
+      return { entry: entries[entries.length - 1] as AuditEntry, entries, results: all.slice(0, all.length - appends.length) };
     } catch (error) {
       const lostRaceForHead = isUniqueViolation(error) && /audit_log/.test((error as Error).message);
       if (attempt >= MAX_APPEND_ATTEMPTS || !lostRaceForHead) throw error;

@@ -38,3 +38,21 @@ export function consentStatusAt(consent: ConsentWindow, instantIso: string): Con
   if (instantIso < consent.granted_at) return 'scheduled';
   return 'active';
 }
+
+export type OrganizationConsentStatus = ConsentStatus | 'none';
+
+/**
+ * One word for an organization's consent at an instant, from all its records: active if any
+ * record covers the instant, else scheduled if one starts later, else the state of the most
+ * recent grant (revoked or expired), else none.
+ */
+export function organizationConsentStatusAt(consents: readonly ConsentWindow[], instantIso: string): OrganizationConsentStatus {
+  const research = consents.filter((consent) => consent.scope === RESEARCH_SCOPE);
+  if (research.some((consent) => consentCovers(consent, instantIso))) return 'active';
+  if (research.some((consent) => consentStatusAt(consent, instantIso) === 'scheduled')) return 'scheduled';
+  const latest = research.reduce<ConsentWindow | undefined>(
+    (found, consent) => (found === undefined || consent.granted_at > found.granted_at ? consent : found),
+    undefined,
+  );
+  return latest ? consentStatusAt(latest, instantIso) : 'none';
+}

@@ -23,3 +23,12 @@ export function revokeOpenConsentsQuery(
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', input.revokedAt)]))
     .compile();
 }
+
+export function findConsent(db: Kysely<DB>, orgId: string, consentId: string): Promise<Consent | undefined> {
+  return db.selectFrom('consents').selectAll().where('org_id', '=', orgId).where('id', '=', consentId).executeTakeFirst();
+}
+
+/** Every consent record, for reports across organizations. */
+export function listAllConsents(db: Kysely<DB>): Promise<Consent[]> {
+  return db.selectFrom('consents').selectAll().orderBy('org_id').orderBy('granted_at').orderBy('id').execute();
+}

@@ -1,8 +1,9 @@
 /**
  * Consent lifecycle: grant (a new record every time; nothing is overwritten), revoke (ends every
- * open grant at once, so ingest stops on the next request), history.
+ * open grant at once, so ingest stops on the next request, and erases unreleased contributions),
+ * history, and the receipt of each grant.
  */
-import { writeWithAudit } from '../audit/audit-log';
+import { type AuditEvent, writeWithAudit } from '../audit/audit-log';
 import { auditActor, type Principal } from '../auth/principal';
 import { randomUuid } from '../auth/tokens';
 import type { Consent } from '../db/schema';
@@ -10,9 +11,11 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { requireOrganization } from '../registry/registry-service';
 import { consentStatusAt, RESEARCH_SCOPE } from './consent-coverage';
-import { insertConsentQuery, listConsents, revokeOpenConsentsQuery } from './consent-repository';
+import { type ConsentReceipt, buildConsentReceipt } from './consent-receipt';
+import { findConsent, insertConsentQuery, listConsents, revokeOpenConsentsQuery } from './consent-repository';
+import { buildErasureUnit, type ErasureReceipt, planErasure, readErasureReceipt } from './erasure-service';
 
-type ConsentDeps = Pick<AppDeps, 'database' | 'clock' | 'random'>;
+type ConsentDeps = Pick<AppDeps, 'database' | 'clock' | 'random' | 'secrets'>;
 
 export interface ConsentGrant {
   scope: typeof RESEARCH_SCOPE;
@@ -68,9 +71,17 @@ export async function grantConsent(deps: ConsentDeps, actor: Principal, orgId: s
 export interface RevocationOutcome {
   revokedAt: string;
   revokedConsentIds: string[];
+  /** The erasure this revocation caused; null when nothing was open and nothing was left to erase. */
+  erasure: ErasureReceipt | null;
 }
 
-/** Ends every open grant now. Idempotent: revoking without an open grant changes nothing. */
+/**
+ * Ends every open grant now and erases the organization's contributions to every unreleased
+ * period: revocation, erasure receipt and both audit entries land in one atomic unit, so ingest
+ * stops and the data goes together or not at all. Idempotent: with no open grant and nothing left
+ * to erase, it changes nothing; a repeat that finds stray rows (an ingest that raced the first
+ * revocation) erases them with a new receipt.
+ */
 export async function revokeConsent(
   deps: ConsentDeps,
   actor: Principal,
@@ -82,23 +93,42 @@ export async function revokeConsent(
   const open = (await listConsents(deps.database.db, orgId)).filter(
     (consent) => consentStatusAt(consent, revokedAt) === 'active' || consentStatusAt(consent, revokedAt) === 'scheduled',
   );
-  if (open.length === 0) return { revokedAt, revokedConsentIds: [] };
-  const revokedBy = auditActor(actor).actorId ?? 'system';
-  await writeWithAudit(
-    deps.database,
-    deps.clock,
-    {
-      ...auditActor(actor),
-      action: 'consent.revoked',
-      subject: `org:${orgId}`,
-      details: { consentIds: open.map((consent) => consent.id), reason },
-    },
-    () => [revokeOpenConsentsQuery(deps.database.db, { orgId, revokedAt, revokedBy, reason })],
-  );
-  return { revokedAt, revokedConsentIds: open.map((consent) => consent.id) };
+  const plan = await planErasure(deps, orgId);
+  if (open.length === 0 && plan.periods.length === 0) return { revokedAt, revokedConsentIds: [], erasure: null };
+
+  const revokedBy = auditActor(actor).actorId;
+  const erasure = buildErasureUnit(deps, actor, {
+    orgId,
+    consentId: open.at(-1)?.id ?? null,
+    at: revokedAt,
+    plan,
+    cause: 'revocation',
+  });
+  const revocation: AuditEvent = {
+    ...auditActor(actor),
+    action: 'consent.revoked',
+    subject: `org:${orgId}`,
+    details: { consentIds: open.map((consent) => consent.id), reason, erasureId: erasure.erasureId },
+  };
+  await writeWithAudit(deps.database, deps.clock, open.length > 0 ? [revocation, erasure.auditEvent] : [erasure.auditEvent], () => [
+    ...(open.length > 0 ? [revokeOpenConsentsQuery(deps.database.db, { orgId, revokedAt, revokedBy, reason })] : []),
+    ...erasure.queries(),
+  ]);
+  return {
+    revokedAt,
+    revokedConsentIds: open.map((consent) => consent.id),
+    erasure: await readErasureReceipt(deps, erasure.erasureId),
+  };
 }
 
 export async function consentHistory(deps: Pick<AppDeps, 'database'>, orgId: string): Promise<Consent[]> {
   await requireOrganization(deps, orgId);
   return listConsents(deps.database.db, orgId);
+}
+
+export async function consentReceipt(deps: Pick<AppDeps, 'database' | 'clock' | 'config'>, orgId: string, consentId: string): Promise<ConsentReceipt> {
+  await requireOrganization(deps, orgId);
+  const consent = await findConsent(deps.database.db, orgId, consentId);
+  if (!consent) throw new AppError('not-found', 'No consent record with this id for this organization.');
+  return buildConsentReceipt(consent, deps.config, deps.clock.now());
 }

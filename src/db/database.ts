@@ -15,6 +15,11 @@ export interface Database {
   /** PostgreSQL schema the tables live in, when not the default search path. */
   schema?: string;
   executeAtomically(queries: readonly CompiledQuery[]): Promise<QueryResult<Record<string, unknown>>[]>;
+  /**
+   * For dialects whose migrations are applied outside the app (D1: `wrangler d1 migrations apply`
+   * records them in its own table); when absent, readiness asks Kysely's Migrator.
+   */
+  migrationsAreCurrent?(): Promise<boolean>;
   close(): Promise<void>;
 }
 

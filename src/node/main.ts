@@ -4,6 +4,7 @@ import { createApp } from '../app';
 import { ConfigError, parseEnvironment } from '../config';
 import { ensureBootstrapAdmin } from '../registry/registry-service';
 import { createNodeDeps } from './node-deps';
+import { startReleaseScheduler } from './release-scheduler';
 
 async function main() {
   const env = parseEnvironment(process.env);
@@ -15,9 +16,12 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
     deps.logger.info('listening', { port: info.port, database: deps.database.dialect });
   });
+  const scheduler = env.RELEASE_SCHEDULER ? startReleaseScheduler(deps) : undefined;
   const shutdown = () => {
     server.close(() => {
-      void deps.database.close().finally(() => process.exit(0));
+      void Promise.resolve(scheduler?.stop())
+        .then(() => deps.database.close())
+        .finally(() => process.exit(0));
     });
   };
   process.on('SIGTERM', shutdown);

@@ -1,4 +1,5 @@
 /** Builds the Node dependencies from the environment; shared by the server, scripts and benchmarks. */
+import { recordPrivacyConfiguration } from '../audit/privacy-configuration';
 import { type AppConfig, appConfigFrom, type Environment } from '../config';
 import type { Database } from '../db/database';
 import { createPostgresDatabase } from '../db/dialects/postgres';
@@ -8,6 +9,7 @@ import { type AppDeps, systemClock } from '../deps';
 import { createJsonLogger } from '../logging/json-logger';
 import { createCryptoRandomSource } from '../privacy/random-source';
 import { loadSecrets } from './secrets-file';
+import { createNodeStaticAssets } from './static-assets';
 
 export function openDatabase(env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_SCHEMA'>): Database {
   const url = env.DATABASE_URL;
@@ -28,5 +30,7 @@ export async function createNodeDeps(env: Environment, overrides: Partial<AppCon
   const database = openDatabase(env);
   await migrateToLatest(database.db, database.schema);
   const secrets = await loadSecrets(env, random, logger);
-  return { config: { ...appConfigFrom(env), ...overrides }, database, clock, random, secrets, logger };
+  const config = { ...appConfigFrom(env), ...overrides };
+  await recordPrivacyConfiguration({ database, clock, config });
+  return { config, database, clock, random, secrets, logger, assets: createNodeStaticAssets() };
 }

@@ -9,9 +9,10 @@
  *
  * Each function has a `number` version for the hot path, valid whenever every integer involved is
  * below 2^53 (so IEEE-754 arithmetic on them is exact), and a `bigint` version for everything else.
- * `sampleBernoulli` and `sampleBernoulliExp` pick between them.
+ * `sampleBernoulli` and `sampleBernoulliExp` pick between them; pass them a `RandomBitStream` when
+ * drawing many trials (a bare `RandomSource` gets a fresh 4 KiB stream per call).
  */
-import { MAX_NUMBER_BOUND, RandomBitStream, toRandomBitStream } from './random-bit-stream';
+import { toRandomBitStream, type RandomBitStream } from './random-bit-stream';
 import type { RandomSource } from './random-source';
 import type { Rational } from './rational';
 
@@ -100,5 +101,3 @@ export function bernoulliExpNegativeBig(bits: RandomBitStream, numerator: bigint
   return (k & 1n) === 1n;
 }
 
-/** Upper bound on denominators the number path accepts; exported for the samplers' own checks. */
-export const MAX_EXACT_DENOMINATOR = MAX_NUMBER_BOUND - 1;

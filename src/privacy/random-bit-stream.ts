@@ -15,7 +15,7 @@ import type { RandomSource } from './random-source';
 
 const TWO_POW_32 = 0x1_0000_0000;
 /** The largest bound `uniformBelow` accepts: every integer below it is exactly representable. */
-export const MAX_NUMBER_BOUND = 2 ** 53;
+const MAX_NUMBER_BOUND = 2 ** 53;
 
 const DEFAULT_BUFFER_WORDS = 1024; // 4 KiB per refill
 

@@ -43,16 +43,14 @@ export function createCryptoRandomSource(options: CryptoRandomSourceOptions = {}
   const buffer = new Uint8Array(bufferBytes);
   let unread = 0; // bytes at the end of `buffer` not yet handed out
 
-  const fillDirectly = (target: Uint8Array): void => {
-    for (let offset = 0; offset < target.length; offset += GET_RANDOM_VALUES_MAX_BYTES) {
-      webCrypto.getRandomValues(target.subarray(offset, Math.min(target.length, offset + GET_RANDOM_VALUES_MAX_BYTES)));
-    }
-  };
-
   return {
     fillRandomBytes(target: Uint8Array): void {
-      if (target.length >= bufferBytes) {
-        fillDirectly(target);
+      // Large requests skip the copy; getRandomValues only accepts views of a non-shared ArrayBuffer.
+      if (target.length >= bufferBytes && target.buffer instanceof ArrayBuffer) {
+        const view = new Uint8Array(target.buffer, target.byteOffset, target.length);
+        for (let offset = 0; offset < view.length; offset += GET_RANDOM_VALUES_MAX_BYTES) {
+          webCrypto.getRandomValues(view.subarray(offset, Math.min(view.length, offset + GET_RANDOM_VALUES_MAX_BYTES)));
+        }
         return;
       }
       let written = 0;

@@ -8,6 +8,7 @@ import type { DialectName } from '../../src/db/database';
 import { type AppDeps, createFixedClock } from '../../src/deps';
 import { createJsonLogger } from '../../src/logging/json-logger';
 import { generateSigningKeyPkcs8 } from '../../src/node/secrets-file';
+import { createNodeStaticAssets } from '../../src/node/static-assets';
 import { createSeededRandomSource } from '../../src/privacy/random-source';
 import { ensureBootstrapAdmin } from '../../src/registry/registry-service';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -41,6 +42,7 @@ export async function createTestApp(
     random,
     secrets: { pseudonymKey, signingKeyPkcs8: await generateSigningKeyPkcs8() },
     logger,
+    assets: createNodeStaticAssets(),
   };
   await ensureBootstrapAdmin(deps, ADMIN_TOKEN);
   const app = createApp(deps);

@@ -29,11 +29,19 @@ export interface TestDatabase {
 
 let counter = 0;
 
-export async function createTestDatabase(dialect: Exclude<DialectName, 'd1'>, options: { poolSize?: number } = {}): Promise<TestDatabase> {
+/**
+ * A schema name unique to this run, file process and call. Schemas are dropped when the whole run
+ * ends (test/support/postgres-global-setup.ts), never by the test that made them.
+ */
+export function testSchemaName(label = 'db'): string {
   counter += 1;
+  return `t_${process.env.TEST_RUN_ID ?? process.pid}_${process.pid}_${counter}_${label}`;
+}
+
+export async function createTestDatabase(dialect: Exclude<DialectName, 'd1'>, options: { poolSize?: number } = {}): Promise<TestDatabase> {
   if (dialect === 'postgres') {
     if (!POSTGRES_URL) throw new Error('TEST_POSTGRES_URL is not set');
-    const schema = `t_${process.pid}_${counter}_${Date.now().toString(36)}`;
+    const schema = testSchemaName();
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
@@ -44,15 +52,10 @@ export async function createTestDatabase(dialect: Exclude<DialectName, 'd1'>, op
       database,
       url: POSTGRES_URL,
       searchPath: schema,
-      dispose: async () => {
-        await database.close();
-        const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
-        await cleanup.connect();
-        await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
-        await cleanup.end();
-      },
+      dispose: () => database.close(),
     };
   }
+  counter += 1;
   const folder = mkdtempSync(join(tmpdir(), 'telemetry-test-'));
   const url = `file:${join(folder, 'test.sqlite')}`;
   const database = createSqliteDatabase(url);

@@ -3,10 +3,16 @@ import { revokeConsent } from '../../../consent/consent-service';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, jsonContent, problemResponses, UuidParam } from '../../openapi-common';
-import { ConsentRevocationSchema } from './schema';
+import { ConsentRevocationSchema, ErasureReceiptSchema } from './schema';
 
 const RevocationResultSchema = z
-  .object({ revokedAt: z.string(), revokedConsentIds: z.array(z.uuid()) })
+  .object({
+    revokedAt: z.string(),
+    revokedConsentIds: z.array(z.uuid()),
+    erasure: ErasureReceiptSchema.nullable().openapi({
+      description: 'Contributions to unreleased periods erased in the same atomic unit; null when nothing was open or left to erase.',
+    }),
+  })
   .openapi('ConsentRevocationResult');
 
 export function registerRevokeConsent(app: App) {
@@ -15,7 +21,7 @@ export function registerRevokeConsent(app: App) {
       method: 'delete',
       path: '/v1/orgs/{orgId}/consent',
       tags: ['Consent'],
-      summary: 'Revoke consent: ingest stops at once (idempotent)',
+      summary: 'Revoke consent: ingest stops at once and unreleased contributions are erased (idempotent)',
       security: bearerSecurity,
       middleware: [requireRole('privacy_officer', 'admin')] as const,
       request: {

@@ -35,7 +35,10 @@ export function registerHealth(app: App) {
       const { database } = c.var.deps;
       try {
         await sql`select 1`.execute(database.db);
-        if (!(await migrationsAreCurrent(database.db, database.schema))) throw new Error('pending migrations');
+        const current = database.migrationsAreCurrent
+          ? await database.migrationsAreCurrent()
+          : await migrationsAreCurrent(database.db, database.schema);
+        if (!current) throw new Error('pending migrations');
       } catch {
         throw new AppError('not-ready', 'The database is unreachable or migrations are pending.', {}, { 'retry-after': '5' });
       }

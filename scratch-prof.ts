@@ -1,0 +1,16 @@
+import { copyFileSync } from 'node:fs';
+import { appConfigFrom, parseEnvironment } from './src/config';
+import { createSqliteDatabase } from './src/db/dialects/sqlite';
+import { createFixedClock } from './src/deps';
+import { createJsonLogger } from './src/logging/json-logger';
+import { generateSigningKeyPkcs8 } from './src/node/secrets-file';
+import { createCryptoRandomSource } from './src/privacy/random-source';
+import { releasePeriod } from './src/releases/release-period';
+const src = process.argv[2]!;
+copyFileSync(src, '/tmp/prof.sqlite');
+const database = createSqliteDatabase('file:/tmp/prof.sqlite');
+const clock = createFixedClock(new Date('2026-12-03T00:00:00Z'));
+const deps = { config: appConfigFrom(parseEnvironment({ APP_ENV: 'production' })), database, clock, random: createCryptoRandomSource(), secrets: { pseudonymKey: new Uint8Array(32), signingKeyPkcs8: await generateSigningKeyPkcs8() }, logger: createJsonLogger({ level: 'silent', clock }) };
+const t0 = performance.now(); let last = t0;
+await releasePeriod(deps, { period: '2026-W48', actor: { actorId: null, actorRole: 'system' }, onProgress: (p) => { const now = performance.now(); if (p.phase !== 'reading' || p.completed % 10 === 0) console.log(p.phase, p.datasetId ?? '', p.completed, (now - last).toFixed(0) + 'ms'); last = now; } });
+console.log('total', (performance.now() - t0).toFixed(0));

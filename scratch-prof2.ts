@@ -1,0 +1,16 @@
+import { copyFileSync, rmSync } from 'node:fs';
+import { appConfigFrom, parseEnvironment } from './src/config';
+import { createSqliteDatabase } from './src/db/dialects/sqlite';
+import { createFixedClock } from './src/deps';
+import { createJsonLogger } from './src/logging/json-logger';
+import { generateSigningKeyPkcs8 } from './src/node/secrets-file';
+import { createCryptoRandomSource } from './src/privacy/random-source';
+import { releasePeriod } from './src/releases/release-period';
+for (const s of ['', '-wal', '-shm']) rmSync('/tmp/prof.sqlite' + s, { force: true });
+copyFileSync(process.argv[2]!, '/tmp/prof.sqlite');
+const database = createSqliteDatabase('file:/tmp/prof.sqlite');
+const clock = createFixedClock(new Date('2026-12-03T00:00:00Z'));
+const deps = { config: appConfigFrom(parseEnvironment({ APP_ENV: 'production' })), database, clock, random: createCryptoRandomSource(), secrets: { pseudonymKey: new Uint8Array(32), signingKeyPkcs8: await generateSigningKeyPkcs8() }, logger: createJsonLogger({ level: 'silent', clock }) };
+const t0 = performance.now(); const phases = new Map<string, number>(); let last = t0;
+await releasePeriod(deps, { period: '2026-W48', actor: { actorId: null, actorRole: 'system' }, onProgress: (p) => { const now = performance.now(); phases.set(p.phase, (phases.get(p.phase) ?? 0) + now - last); last = now; } });
+console.log('total', (performance.now() - t0).toFixed(0), Object.fromEntries([...phases].map(([k, v]) => [k, Math.round(v)])), 'rss', Math.round(process.resourceUsage().maxRSS / 1024));

@@ -1,0 +1,17 @@
+import SqliteDatabase from 'better-sqlite3';
+import { copyFileSync } from 'node:fs';
+const db = new SqliteDatabase(process.argv[2]!, { readonly: true });
+const cols = "contributor, cell_key, events, bytes, classification, protocol, cross_org, ai_platform, mfa,sso,link_expiry,download_limit,ip_allowlist,watermark,dlp_scan,customer_managed_keys,hash_verified,signature_verified,sector";
+const t = (label: string, q: string, ...p: unknown[]) => { const s = performance.now(); let n = 0; for (const r of db.prepare(q).iterate(...p)) n++; console.log(label, n, (performance.now() - s).toFixed(0) + 'ms'); };
+t('index order', `SELECT ${cols} FROM counters WHERE period = ? ORDER BY contributor, cell_key`, '2026-W48');
+t('table scan', `SELECT ${cols} FROM counters NOT INDEXED WHERE period = ?`, '2026-W48');
+t('table scan few cols', `SELECT contributor, events FROM counters NOT INDEXED WHERE period = ?`, '2026-W48');
+db.close();
+copyFileSync(process.argv[2]!, '/tmp/del.sqlite');
+const w = new SqliteDatabase('/tmp/del.sqlite'); w.pragma('journal_mode = WAL'); w.pragma('synchronous = NORMAL');
+let s = performance.now(); const r = w.prepare("DELETE FROM counters WHERE period = ?").run('2026-W48'); console.log('delete', r.changes, (performance.now() - s).toFixed(0) + 'ms');
+w.close();
+copyFileSync(process.argv[2]!, '/tmp/del.sqlite');
+const w2 = new SqliteDatabase('/tmp/del.sqlite'); w2.pragma('journal_mode = WAL'); w2.pragma('synchronous = NORMAL');
+s = performance.now(); const r2 = w2.prepare("DELETE FROM counters NOT INDEXED WHERE period = ?").run('2026-W48'); console.log('delete not indexed', r2.changes, (performance.now() - s).toFixed(0) + 'ms');
+w2.close();

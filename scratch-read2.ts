@@ -1,0 +1,12 @@
+import { createSqliteDatabase } from './src/db/dialects/sqlite';
+import { readPeriodContributions, type DatasetReader } from './src/releases/period-contributions';
+import { createDatasetCellMapper } from './src/releases/dataset-cells';
+import { bundledDatasetSpecs } from './src/releases/dataset-registry';
+const database = createSqliteDatabase('file:' + process.argv[2]!);
+const specs = bundledDatasetSpecs();
+const readers: DatasetReader[] = specs.map((spec) => ({ mapper: createDatasetCellMapper(spec), byteUnitBytes: 1e6, rows: [] }));
+const s = performance.now();
+const rows = await readPeriodContributions(database.db, '2026-W48', readers);
+console.log(rows, (performance.now() - s).toFixed(0) + 'ms', readers.map((r) => r.rows.length), Math.round(process.resourceUsage().maxRSS / 1024));
+const m = process.memoryUsage(); console.log('heapUsed', Math.round(m.heapUsed / 1e6), 'heapTotal', Math.round(m.heapTotal / 1e6), 'rss', Math.round(m.rss / 1e6), 'external', Math.round(m.external / 1e6), 'arrayBuffers', Math.round(m.arrayBuffers/1e6));
+(globalThis as any).gc?.(); const m2 = process.memoryUsage(); console.log('after gc heapUsed', Math.round(m2.heapUsed / 1e6), 'rss', Math.round(m2.rss / 1e6));

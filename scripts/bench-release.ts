@@ -1,0 +1,299 @@
+/**
+ * Release benchmark: one period with ORGS organizations x CELLS distinct counter cells each
+ * (default 10,000 x 200 = 2,000,000 counter rows) in a SQLite file in WAL mode, released with
+ * the production configuration; and, on the same data, a bare SQL baseline that computes the same
+ * per-cell distinct-organization counts and clamped sums for every dataset without DP (one
+ * GROUP BY per dataset over a per-organization GROUP BY).
+ *
+ *   npm run bench:release                         defaults, 3 repetitions, medians reported
+ *   npm run bench:release -- --orgs 2000 --cells 50 --runs 1
+ *
+ * Each measurement runs in a fresh child process on a fresh copy of the database file (a release
+ * deletes the counters it read), so peak RSS (getrusage maxrss) belongs to that run alone.
+ * Goal: release < 10 s, peak RSS < 1 GB, within 3x the baseline.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import SqliteDatabase from 'better-sqlite3';
+import cliProgress from 'cli-progress';
+import { sql } from 'kysely';
+import { appConfigFrom, parseEnvironment } from '../src/config';
+import { createSqliteDatabase } from '../src/db/dialects/sqlite';
+import { migrateToLatest } from '../src/db/migrations';
+import { COUNTER_CELL_COLUMNS } from '../src/db/schema';
+import { createFixedClock } from '../src/deps';
+import { parsePeriodId } from '../src/ingest/period';
+import { AI_PLATFORMS, CONTENT_CLASSES, DIRECTIONS, ORG_SIZE_BANDS, OUTCOMES, PROTOCOLS, REGIONS, SECTORS, SIZE_BANDS } from '../src/ingest/vocabulary';
+import { createJsonLogger } from '../src/logging/json-logger';
+import { generateSigningKeyPkcs8 } from '../src/node/secrets-file';
+import { createCryptoRandomSource, createSeededRandomSource } from '../src/privacy/random-source';
+import { BYTE_UNITS, type DatasetSpec, type ConditionSpec } from '../src/releases/dataset-spec';
+import { bundledDatasetSpecs } from '../src/releases/dataset-registry';
+import { releasePeriod } from '../src/releases/release-period';
+
+const PERIOD = '2026-W48';
+
+const { values: args } = parseArgs({
+  options: {
+    orgs: { type: 'string', default: '10000' },
+    cells: { type: 'string', default: '200' },
+    runs: { type: 'string', default: '3' },
+    child: { type: 'string' },
+    file: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+// ---------------------------------------------------------------- data generation
+
+/** A small deterministic generator (the bench must be reproducible, not private). */
+function createGenerator(seed: number) {
+  const source = createSeededRandomSource(seed);
+  const word = new Uint32Array(1);
+  const bytes = new Uint8Array(word.buffer);
+  const next = () => {
+    source.fillRandomBytes(bytes);
+    return word[0]! / 2 ** 32;
+  };
+  /** Index drawn with weights proportional to 1 / (index + 1)^skew: a few values are common, most rare. */
+  const skewed = (length: number, skew = 1.2) => {
+    const weights = Array.from({ length }, (_, index) => 1 / (index + 1) ** skew);
+    const total = weights.reduce((sum, weight) => sum + weight, 0);
+    let target = next() * total;
+    for (let index = 0; index < length; index += 1) {
+      target -= weights[index]!;
+      if (target <= 0) return index;
+    }
+    return length - 1;
+  };
+  return { next, pick: <T>(values: readonly T[], skew?: number) => values[skewed(values.length, skew)]! };
+}
+
+function generate(file: string, orgs: number, cellsPerOrg: number): void {
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = OFF');
+  const columns = ['period', 'contributor', 'cell_key', ...COUNTER_CELL_COLUMNS, 'events', 'bytes'];
+  const insert = sqlite.prepare(`INSERT INTO counters (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  const random = createGenerator(20261126);
+  const bar = new cliProgress.SingleBar({ format: 'generating [{bar}] {percentage}% | {value}/{total} organizations' }, cliProgress.Presets.shades_classic);
+  bar.start(orgs, 0);
+  const flag = (probability: number) => (random.next() < probability ? 1 : 0);
+  const insertOrg = sqlite.transaction((org: number) => {
+    const contributor = `${org.toString(16).padStart(8, '0')}${'a'.repeat(24)}`;
+    const sector = random.pick(SECTORS, 0.8);
+    const orgSize = random.pick(ORG_SIZE_BANDS, 0.5);
+    const region = random.pick(REGIONS, 1);
+    const seen = new Set<string>();
+    while (seen.size < cellsPerOrg) {
+      const classification = random.pick(CONTENT_CLASSES, 0.7);
+      const cell: Record<string, string | number> = {
+        protocol: random.pick(PROTOCOLS),
+        direction: random.pick(DIRECTIONS, 0.5),
+        cross_org: flag(0.4),
+        outcome: random.pick(OUTCOMES, 2),
+        size_band: random.pick(SIZE_BANDS.map((band) => band.band), 1),
+        classification,
+        ai_platform: classification === 'non_ai' ? 'none' : random.pick(AI_PLATFORMS, 1),
+        mfa: flag(0.6),
+        sso: flag(0.5),
+        link_expiry: flag(0.3),
+        download_limit: flag(0.15),
+        ip_allowlist: flag(0.1),
+        watermark: flag(0.05),
+        dlp_scan: flag(0.35),
+        customer_managed_keys: flag(0.1),
+        hash_verified: flag(0.5),
+        signature_verified: flag(0.2),
+        region,
+        sector,
+        org_size_band: orgSize,
+      };
+      const cellKey = COUNTER_CELL_COLUMNS.map((column) => cell[column]).join('|');
+      if (seen.has(cellKey)) continue;
+      seen.add(cellKey);
+      const events = 1 + Math.floor(random.next() ** 3 * 2000);
+      insert.run(PERIOD, contributor, cellKey, ...COUNTER_CELL_COLUMNS.map((column) => cell[column]), events, events * (50_000 + Math.floor(random.next() * 20_000_000)));
+    }
+  });
+  for (let org = 0; org < orgs; org += 1) {
+    insertOrg(org);
+    if (org % 100 === 99) bar.update(org + 1);
+  }
+  bar.stop();
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.exec('ANALYZE');
+  sqlite.close();
+}
+
+// ---------------------------------------------------------------- the measured runs (child processes)
+
+async function runRelease(file: string): Promise<Record<string, number>> {
+  const database = createSqliteDatabase(`file:${file}`);
+  const period = parsePeriodId(PERIOD, 'week')!;
+  const clock = createFixedClock(new Date(period.end.getTime() + 49 * 3_600_000));
+  const config = appConfigFrom(parseEnvironment({ APP_ENV: 'production' }));
+  const deps = {
+    config,
+    database,
+    clock,
+    random: createCryptoRandomSource(),
+    secrets: { pseudonymKey: new Uint8Array(32), signingKeyPkcs8: await generateSigningKeyPkcs8() },
+    logger: createJsonLogger({ level: 'silent', clock }),
+  };
+  const started = performance.now();
+  const result = await releasePeriod(deps, { period: PERIOD, actor: { actorId: 'bench', actorRole: 'system' } });
+  const seconds = (performance.now() - started) / 1000;
+  await database.close();
+  return {
+    seconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    countersDeleted: result.countersDeleted,
+    publishedCells: result.releases.reduce((sum, release) => sum + release.cells, 0),
+  };
+}
+
+/** SQL for a spec's dimension value: a CASE over columns (flags are expanded by a join instead). */
+function conditionSql(condition: ConditionSpec): string {
+  const values = (condition.in ?? condition.notIn ?? []).map((value) => (typeof value === 'number' ? String(value) : `'${value}'`)).join(', ');
+  return `${condition.column} ${condition.in ? 'IN' : 'NOT IN'} (${values})`;
+}
+
+function baselineQuery(spec: DatasetSpec): string {
+  const selects: string[] = [];
+  const joins: string[] = [];
+  spec.dimensions.forEach((dimension, index) => {
+    const alias = `d${index}`;
+    switch (dimension.kind) {
+      case 'column': {
+        const labels = Object.entries(dimension.labels ?? {});
+        selects.push(
+          labels.length === 0
+            ? `${dimension.column} AS ${alias}`
+            : `CASE ${labels.map(([stored, label]) => `WHEN ${dimension.column} = ${/^\d+$/.test(stored) ? stored : `'${stored}'`} THEN '${label}'`).join(' ')} END AS ${alias}`,
+        );
+        break;
+      }
+      case 'cases':
+        selects.push(
+          `CASE ${dimension.cases.map((entry) => `WHEN ${entry.when.map(conditionSql).join(' AND ')} THEN '${entry.value}'`).join(' ')} ELSE ${dimension.otherwise === null ? 'NULL' : `'${dimension.otherwise}'`} END AS ${alias}`,
+        );
+        break;
+      case 'flags': {
+        const options = [...dimension.flags.map((flag) => `SELECT '${flag.value}' AS v`), ...(dimension.none ? [`SELECT '${dimension.none}' AS v`] : [])].join(' UNION ALL ');
+        const matches = [
+          ...dimension.flags.map((flag) => `(f${index}.v = '${flag.value}' AND ${flag.column} = 1)`),
+          ...(dimension.none ? [`(f${index}.v = '${dimension.none}' AND ${dimension.flags.map((flag) => `${flag.column} = 0`).join(' AND ')})`] : []),
+        ];
+        joins.push(`JOIN (${options}) AS f${index} ON ${matches.join(' OR ')}`);
+        selects.push(`f${index}.v AS ${alias}`);
+        break;
+      }
+    }
+  });
+  const dims = spec.dimensions.map((_, index) => `d${index}`).join(', ');
+  const unit = BYTE_UNITS[spec.byteUnit];
+  const where = [`period = '${PERIOD}'`, ...spec.filters.map(conditionSql)].join(' AND ');
+  return `SELECT ${dims}, count(*) AS organizations,
+                 sum(min(n, ${spec.bounds.maxTransfersPerCell})) AS transfers,
+                 sum(min(round(b * 1.0 / ${unit}), ${spec.bounds.maxBytesPerCell / unit})) AS clamped_bytes
+          FROM (SELECT contributor, ${selects.join(', ')}, sum(events) AS n, sum(bytes) AS b
+                FROM counters ${joins.join(' ')} WHERE ${where}
+                GROUP BY contributor, ${dims}) AS per_organization
+          WHERE ${spec.dimensions.map((_, index) => `d${index} IS NOT NULL`).join(' AND ')}
+          GROUP BY ${dims}`;
+}
+
+async function runBaseline(file: string): Promise<Record<string, number>> {
+  const database = createSqliteDatabase(`file:${file}`);
+  const started = performance.now();
+  let cells = 0;
+  for (const spec of bundledDatasetSpecs()) {
+    const rows = await sql.raw(baselineQuery(spec)).execute(database.db);
+    cells += rows.rows.length;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await database.close();
+  return { seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, cells };
+}
+
+// ---------------------------------------------------------------- orchestration
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function measure(kind: 'release' | 'baseline', source: string, folder: string): Record<string, number> {
+  const copy = join(folder, `${kind}.sqlite`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${copy}${suffix}`, { force: true });
+  copyFileSync(source, copy);
+  const output = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, '--child', kind, '--file', copy], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${copy}${suffix}`, { force: true });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+async function main(): Promise<void> {
+  if (args.child) {
+    const result = args.child === 'release' ? await runRelease(args.file!) : await runBaseline(args.file!);
+    console.log(JSON.stringify(result));
+    return;
+  }
+  const orgs = Number(args.orgs);
+  const cells = Number(args.cells);
+  const runs = Number(args.runs);
+  const folder = mkdtempSync(join(tmpdir(), 'bench-release-'));
+  const source = join(folder, 'source.sqlite');
+  try {
+    const database = createSqliteDatabase(`file:${source}`);
+    await migrateToLatest(database.db);
+    await database.close();
+    const generationStarted = performance.now();
+    generate(source, orgs, cells);
+    const sizeMb = statSync(source).size / 1e6;
+    console.log(`generated ${orgs} organizations x ${cells} cells = ${orgs * cells} counter rows in ${((performance.now() - generationStarted) / 1000).toFixed(1)} s (${sizeMb.toFixed(0)} MB)`);
+
+    const releases: Record<string, number>[] = [];
+    const baselines: Record<string, number>[] = [];
+    for (let run = 1; run <= runs; run += 1) {
+      const baseline = measure('baseline', source, folder);
+      const release = measure('release', source, folder);
+      baselines.push(baseline);
+      releases.push(release);
+      console.log(
+        `run ${run}: release ${release.seconds!.toFixed(2)} s, peak RSS ${release.peakRssMb!.toFixed(0)} MB, ${release.publishedCells} cells published, ${release.countersDeleted} counters deleted | ` +
+          `baseline ${baseline.seconds!.toFixed(2)} s, peak RSS ${baseline.peakRssMb!.toFixed(0)} MB, ${baseline.cells} cells`,
+      );
+    }
+    const releaseSeconds = median(releases.map((run) => run.seconds!));
+    const baselineSeconds = median(baselines.map((run) => run.seconds!));
+    const summary = {
+      counterRows: orgs * cells,
+      runs,
+      releaseSecondsMedian: Number(releaseSeconds.toFixed(2)),
+      releasePeakRssMbMedian: Math.round(median(releases.map((run) => run.peakRssMb!))),
+      baselineSecondsMedian: Number(baselineSeconds.toFixed(2)),
+      baselinePeakRssMbMedian: Math.round(median(baselines.map((run) => run.peakRssMb!))),
+      ratio: Number((releaseSeconds / baselineSeconds).toFixed(2)),
+    };
+    console.log(JSON.stringify(summary));
+    const goals = [
+      [`release < 10 s`, summary.releaseSecondsMedian < 10],
+      [`peak RSS < 1 GB`, summary.releasePeakRssMbMedian < 1024],
+      [`within 3x baseline`, summary.ratio <= 3],
+    ] as const;
+    for (const [goal, met] of goals) console.log(`${met ? 'met    ' : 'MISSED '} ${goal}`);
+  } finally {
+    if (!args.keep) rmSync(folder, { recursive: true, force: true });
+    else console.log(`kept ${folder}`);
+  }
+}
+
+await main();

@@ -1,0 +1,51 @@
+/** `/console/datasets`: every dataset with its privacy guarantee and its latest release. */
+import type { CataloguedDataset, PeriodBudget } from '../../releases/dataset-catalogue';
+import type { ReleaseSummaryRow } from '../../releases/release-repository';
+
+export function CataloguePage(props: { datasets: readonly CataloguedDataset[]; latest: Map<string, ReleaseSummaryRow>; periodBudget: PeriodBudget; periodUnit: string }) {
+  return (
+    <>
+      <h1>Datasets</h1>
+      <p class="lead">
+        Aggregate statistics on how AI-related content moves between organizations, published once per {props.periodUnit} with differential
+        privacy: every number carries its noise and a 95% interval, and every release is a signed Frictionless Data Package.
+      </p>
+      <p class="muted">
+        All datasets of one {props.periodUnit} together are ({props.periodBudget.epsilon.toPrecision(3)}, {props.periodBudget.delta.toExponential(1)}
+        )-differentially private per contributing organization (zCDP rho = {props.periodBudget.rhoCharged.toPrecision(3)}).
+      </p>
+      <div class="cards">
+        {props.datasets.map((dataset) => {
+          const latest = props.latest.get(dataset.spec.id);
+          return (
+            <section class="card" id={`dataset-${dataset.spec.id}`}>
+              <h2>
+                <a href={`/console/datasets/${dataset.spec.id}`}>{dataset.spec.title}</a>
+              </h2>
+              <p>{dataset.spec.description}</p>
+              <p class="muted">
+                {`Dimensions: ${dataset.spec.dimensions.map((dimension) => dimension.title).join(' × ')}. `}
+                {`Privacy: ${dataset.plan.accounting.summary}; cells need at least ${dataset.k} organizations.`}
+              </p>
+              {latest ? (
+                <p>
+                  Latest release: <strong>{latest.period}</strong> ·{' '}
+                  <a href={`/v1/releases/${latest.id}/data.csv`} download={`${dataset.spec.id}-${latest.period}.csv`}>
+                    CSV
+                  </a>{' '}
+                  ·{' '}
+                  <a href={`/v1/releases/${latest.id}/data.json`} download={`${dataset.spec.id}-${latest.period}.json`}>
+                    JSON
+                  </a>{' '}
+                  · <a href={`/v1/releases/${latest.id}/datapackage.json`}>datapackage.json</a>
+                </p>
+              ) : (
+                <p class="muted">Not released yet.</p>
+              )}
+            </section>
+          );
+        })}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+/** The consent overview: how many organizations are in which state, and consent events over time. */
+import type { OrganizationConsentStatus } from '../../consent/consent-coverage';
+import { ChartCanvas } from '../shared/console-layout';
+import { type ConsentTimeline, consentTimelineChart } from './consent-timeline';
+
+export interface OverviewData {
+  statusCounts: Record<OrganizationConsentStatus, number>;
+  organizations: number;
+  erasures: number;
+  timeline: ConsentTimeline;
+  periodLabel: string;
+}
+
+export function OverviewPage(props: OverviewData) {
+  const cards: [string, number][] = [
+    ['Organizations', props.organizations],
+    ['Active consents', props.statusCounts.active],
+    ['Revoked', props.statusCounts.revoked],
+    ['Expired', props.statusCounts.expired],
+    ['Never consented', props.statusCounts.none],
+    ['Erasures', props.erasures],
+  ];
+  return (
+    <>
+      <h1>Consent overview</h1>
+      <p class="lead">Whose telemetry may be collected now, and how consent changed over time.</p>
+      <div class="cards">
+        {cards.map(([label, value]) => (
+          <div class="card">
+            <div class="value">{value}</div>
+            <div class="label">{label}</div>
+          </div>
+        ))}
+      </div>
+      <h2>Grants and revocations per {props.periodLabel}</h2>
+      {props.timeline.periods.length === 0 ? (
+        <p class="muted">No consent has been recorded yet.</p>
+      ) : (
+        <ChartCanvas id="consent-timeline" label={`Consent grants, revocations and expiries per ${props.periodLabel}`} config={consentTimelineChart(props.timeline)} />
+      )}
+      <h2>Reports</h2>
+      <ul>
+        <li>
+          <a href="/console/privacy/reports/consent.csv">Consent report (CSV)</a>: per organization and period, consent history, accepted and rejected events, erasures.
+        </li>
+        <li>
+          <a href="/console/privacy/reports/budget.csv">Privacy-budget ledger (CSV)</a> and <a href="/console/privacy/reports/privacy-loss.csv">cumulative loss per organization (CSV)</a>.
+        </li>
+        <li>
+          <a href="/console/privacy/reports/erasures.csv">Erasure receipts (CSV)</a>.
+        </li>
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * What the privacy console's pages show, gathered from the same domain functions and reports the
+ * API uses, so a page and its CSV never disagree.
+ */
+import { organizationConsentStatusAt, type OrganizationConsentStatus } from '../../consent/consent-coverage';
+import { listAllConsents, listConsents } from '../../consent/consent-repository';
+import { listErasures } from '../../consent/erasure-repository';
+import { erasureReceiptView } from '../../consent/erasure-service';
+import type { AppDeps } from '../../deps';
+import { listOrganizations } from '../../registry/registry-repository';
+import { requireOrganization } from '../../registry/registry-service';
+import { buildConsentReport } from '../../reports/consent-report';
+import { groupBy } from '../../reports/group-by';
+import { listIngestTallies } from '../../reports/report-repository';
+import { byName } from '../../reports/report-table';
+import { consentTimeline } from './consent-timeline';
+import type { OverviewData } from './overview-page';
+import type { OrganizationFilters, OrganizationListItem } from './organizations-page';
+
+type ConsoleDataDeps = Pick<AppDeps, 'database' | 'clock' | 'config'>;
+
+export async function overviewData(deps: ConsoleDataDeps): Promise<OverviewData> {
+  const { db } = deps.database;
+  const nowIso = deps.clock.now().toISOString();
+  const [organizations, consents, erasures] = await Promise.all([listOrganizations(db), listAllConsents(db), listErasures(db)]);
+  const byOrg = groupBy(consents, (consent) => consent.org_id);
+  const statusCounts: Record<OrganizationConsentStatus, number> = { active: 0, scheduled: 0, expired: 0, revoked: 0, none: 0 };
+  for (const organization of organizations) statusCounts[organizationConsentStatusAt(byOrg.get(organization.id) ?? [], nowIso)] += 1;
+  return {
+    statusCounts,
+    organizations: organizations.length,
+    erasures: erasures.length,
+    timeline: consentTimeline(consents, deps.config.period, nowIso),
+    periodLabel: deps.config.period,
+  };
+}
+
+export async function organizationList(deps: ConsoleDataDeps, filters: OrganizationFilters) {
+  const { db } = deps.database;
+  const nowIso = deps.clock.now().toISOString();
+  const [organizations, consents, tallies] = await Promise.all([listOrganizations(db), listAllConsents(db), listIngestTallies(db)]);
+  const consentsByOrg = groupBy(consents, (consent) => consent.org_id);
+  const acceptedByOrg = groupBy(
+    tallies.filter((tally) => tally.outcome === 'accepted'),
+    (tally) => tally.orgId,
+  );
+  const all = [...organizations].sort(byName).map((organization): OrganizationListItem => {
+    const history = consentsByOrg.get(organization.id) ?? [];
+    const status = organizationConsentStatusAt(history, nowIso);
+    const accepted = acceptedByOrg.get(organization.id) ?? [];
+    return {
+      id: organization.id,
+      name: organization.name,
+      sector: organization.sector,
+      sizeBand: organization.size_band,
+      country: organization.country,
+      status,
+      consentSince: status === 'active' ? (history.filter((consent) => consent.granted_at <= nowIso).at(-1)?.granted_at ?? null) : null,
+      acceptedEvents: accepted.reduce((sum, tally) => sum + tally.events, 0),
+      lastPeriod: accepted.map((tally) => tally.period).sort().at(-1) ?? null,
+    };
+  });
+  const needle = filters.q.trim().toLowerCase();
+  const items = all.filter(
+    (item) =>
+      (!needle || item.name.toLowerCase().includes(needle)) &&
+      (!filters.sector || item.sector === filters.sector) &&
+      (!filters.status || item.status === filters.status),
+  );
+  return { items, total: all.length, sectors: [...new Set(all.map((item) => item.sector))].sort() };
+}
+
+export async function organizationDetail(deps: ConsoleDataDeps, orgId: string) {
+  const organization = await requireOrganization(deps, orgId);
+  const { db } = deps.database;
+  const nowIso = deps.clock.now().toISOString();
+  const [consents, report, erasures] = await Promise.all([
+    listConsents(db, orgId),
+    buildConsentReport(deps, { from: null, to: null }),
+    listErasures(db, { orgId }),
+  ]);
+  return {
+    organization,
+    consents,
+    status: organizationConsentStatusAt(consents, nowIso),
+    periods: report.rows.filter((row) => row.org_id === orgId && row.period !== ''),
+    erasures: erasures.map(erasureReceiptView).reverse(),
+    nowIso,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The consoles' stylesheet, bundled as a string so that `/console/assets/console.css` needs no file
+ * system on either runtime. Plain CSS, system fonts, no external resources; a print section turns
+ * each page into a clean report (no navigation or forms, charts sized for paper).
+ */
+export const CONSOLE_STYLESHEET = `
+:root {
+  --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #ffffff; --panel: #f6f8fa;
+  --accent: #0969da; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e;
+  color-scheme: light;
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+a { color: var(--accent); }
+header.console-header { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .6rem 1.5rem; border-bottom: 1px solid var(--line); background: var(--panel); }
+header.console-header .brand { font-weight: 700; color: var(--fg); text-decoration: none; }
+nav.console-nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: 0; padding: 0; list-style: none; }
+nav.console-nav a { text-decoration: none; padding: .2rem 0; }
+nav.console-nav a[aria-current="page"] { font-weight: 700; border-bottom: 2px solid var(--accent); }
+.console-session { margin-left: auto; display: flex; align-items: center; gap: .75rem; color: var(--muted); font-size: .9rem; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.25rem 1.5rem 3rem; }
+h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
+h2 { font-size: 1.15rem; margin: 2rem 0 .75rem; }
+p.lead { color: var(--muted); margin-top: -.5rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
+th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: var(--panel); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85em; word-break: break-all; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .75rem; margin: 1rem 0; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; background: var(--bg); }
+.card .value { font-size: 1.6rem; font-weight: 700; }
+.card .label { color: var(--muted); font-size: .85rem; }
+.chart { position: relative; height: 18rem; margin: .5rem 0 1.5rem; }
+.badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-size: .8rem; font-weight: 600; border: 1px solid currentColor; }
+.badge.active, .badge.ok { color: var(--ok); }
+.badge.scheduled { color: var(--accent); }
+.badge.expired, .badge.none { color: var(--muted); }
+.badge.revoked, .badge.broken { color: var(--bad); }
+.notice { border-left: 4px solid var(--accent); background: var(--panel); padding: .6rem 1rem; margin: 1rem 0; }
+.notice.ok { border-color: var(--ok); }
+.notice.error { border-color: var(--bad); }
+form.inline { display: inline; }
+form.stacked { display: grid; gap: .6rem; max-width: 32rem; padding: 1rem; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); }
+form.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: .5rem 0 1rem; }
+label { display: grid; gap: .2rem; font-weight: 600; font-size: .9rem; }
+label.check { display: flex; gap: .5rem; align-items: start; font-weight: 400; }
+input, select, textarea { font: inherit; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); }
+button { font: inherit; padding: .4rem .9rem; border-radius: 4px; border: 1px solid var(--line); background: var(--bg); cursor: pointer; }
+button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+button.danger { background: var(--bad); border-color: var(--bad); color: #fff; }
+button.link { border: 0; background: none; color: var(--accent); padding: 0; text-decoration: underline; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1.5rem; }
+.muted { color: var(--muted); }
+footer.console-footer { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
+@media print {
+  @page { margin: 1.5cm; }
+  body { font-size: 10.5pt; }
+  header.console-header nav, .console-session, form, .no-print { display: none !important; }
+  header.console-header { background: none; border-bottom: 2px solid #000; padding: 0 0 .3rem; }
+  main { max-width: none; padding: 0; }
+  a { color: inherit; text-decoration: none; }
+  .chart { height: 7cm; break-inside: avoid; }
+  table { break-inside: auto; } tr { break-inside: avoid; }
+  th { background: none; border-bottom: 1.5px solid #000; }
+  .card { break-inside: avoid; }
+}
+`;

@@ -1,0 +1,43 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { datasetCatalogueOf } from '../../../releases/dataset-catalogue';
+import { listLatestReleases } from '../../../releases/release-repository';
+import type { App } from '../../app-env';
+import { jsonContent, problemResponses } from '../../openapi-common';
+import { researcherAccess, researcherSecurity } from './researcher-access';
+import { DatasetSummarySchema, datasetSummaryView, PeriodBudgetSchema } from './schema';
+
+export function registerListDatasets(app: App) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/datasets',
+      tags: ['Datasets'],
+      summary: 'The dataset catalogue, with each dataset\'s privacy plan and latest release',
+      security: researcherSecurity,
+      middleware: [researcherAccess()] as const,
+      responses: {
+        200: jsonContent(z.object({ items: z.array(DatasetSummarySchema), periodBudget: PeriodBudgetSchema }), 'The catalogue.'),
+        ...problemResponses('unauthenticated', 'forbidden'),
+      },
+    }),
+    async (c) => {
+      const catalogue = datasetCatalogueOf(c.var.deps);
+      const latest = await listLatestReleases(c.var.deps.database.db);
+      const { periodBudget } = catalogue;
+      return c.json(
+        {
+          items: catalogue.datasets.map((dataset) => datasetSummaryView(dataset, latest.get(dataset.spec.id))),
+          periodBudget: {
+            rho: periodBudget.rho,
+            selectionDelta: periodBudget.selectionDelta,
+            rhoCharged: periodBudget.rhoCharged,
+            epsilon: periodBudget.epsilon,
+            delta: periodBudget.delta,
+            summary: `All datasets of one period together: (${periodBudget.epsilon.toPrecision(3)}, ${periodBudget.delta.toExponential(1)})-DP per organization (zCDP rho = ${periodBudget.rhoCharged.toPrecision(3)}).`,
+          },
+        },
+        200,
+      );
+    },
+  );
+}

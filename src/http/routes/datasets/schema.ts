@@ -1,0 +1,226 @@
+/** Wire shapes of the catalogue, methodology cards and release listings. */
+import { z } from '@hono/zod-openapi';
+import { MEASURE_UNITS, type CataloguedDataset, type PeriodBudget } from '../../../releases/dataset-catalogue';
+import type { ConditionSpec, DatasetSpec, Measure } from '../../../releases/dataset-spec';
+import type { ReleaseSummaryRow } from '../../../releases/release-repository';
+
+export const DatasetIdParam = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,62}$/)
+  .openapi({ param: { name: 'datasetId', in: 'path' }, example: 'ai-transfer-volume' });
+
+const DimensionSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  values: z.array(z.string()).openapi({ description: 'Every value the dimension can take (published cells are a subset).' }),
+});
+
+const MeasureSchema = z.object({
+  name: z.enum(['transfer_count', 'distinct_organizations', 'clamped_byte_sum']),
+  title: z.string(),
+  unit: z.string(),
+  boundPerOrganizationPerCell: z.number(),
+  noiseSd: z.number(),
+  ci95HalfWidth: z.number().int(),
+});
+
+const PrivacySummarySchema = z.object({
+  mechanism: z.enum(['discrete_gaussian', 'discrete_laplace']),
+  rho: z.number(),
+  epsilon: z.number(),
+  delta: z.number(),
+  k: z.number().int(),
+  selectionThreshold: z.number().int().openapi({ description: 'A cell is published iff organizations >= k and organizations + noise >= this.' }),
+  selectionNoiseSd: z.number(),
+  summary: z.string(),
+});
+
+export const ReleaseSummarySchema = z
+  .object({
+    id: z.uuid(),
+    datasetId: z.string(),
+    period: z.string(),
+    createdAt: z.string(),
+    packageSha256: z.string(),
+    previousReleaseId: z.string().nullable(),
+    signingKeyId: z.string(),
+    links: z.object({ self: z.string(), datapackage: z.string(), signature: z.string(), csv: z.string(), json: z.string() }),
+  })
+  .openapi('ReleaseSummary');
+
+export const DatasetSummarySchema = z
+  .object({
+    id: z.string(),
+    version: z.string(),
+    title: z.string(),
+    description: z.string(),
+    keywords: z.array(z.string()),
+    dimensions: z.array(DimensionSchema),
+    measures: z.array(MeasureSchema),
+    budgetShare: z.number(),
+    privacy: PrivacySummarySchema,
+    latestRelease: ReleaseSummarySchema.nullable(),
+    links: z.object({ self: z.string(), releases: z.string(), console: z.string() }),
+  })
+  .openapi('DatasetSummary');
+
+export const PeriodBudgetSchema = z
+  .object({
+    rho: z.number(),
+    selectionDelta: z.number(),
+    rhoCharged: z.number(),
+    epsilon: z.number(),
+    delta: z.number(),
+    summary: z.string(),
+  })
+  .openapi('PeriodBudget');
+
+export const MethodologySchema = DatasetSummarySchema.extend({
+  methodology: z.object({
+    counted: z.string(),
+    filters: z.array(z.string()),
+    privacyUnit: z.string(),
+    bounds: z.object({
+      maxCellsPerOrganization: z.number().int(),
+      maxTransfersPerCell: z.number().int(),
+      maxBytesPerCell: z.number().int(),
+      byteUnit: z.string(),
+      rationale: z.string(),
+    }),
+    privacy: z.object({
+      definition: z.string(),
+      mechanism: z.string(),
+      selection: z.string(),
+      periodBudget: PeriodBudgetSchema,
+    }),
+    intervals: z.string(),
+    knownBiases: z.array(z.string()),
+    verification: z.string(),
+  }),
+  plan: z.record(z.string(), z.unknown()).openapi({ description: 'The privacy engine plan, verbatim: exact noise parameters, sensitivities, costs.' }),
+}).openapi('DatasetMethodology');
+
+const MEASURE_TITLES: Record<Measure, string> = {
+  transfer_count: 'Transfers',
+  distinct_organizations: 'Contributing organizations',
+  clamped_byte_sum: 'Bytes transferred (clamped)',
+};
+
+export function releaseLinks(releaseId: string) {
+  const base = `/v1/releases/${releaseId}`;
+  return {
+    self: base,
+    datapackage: `${base}/datapackage.json`,
+    signature: `${base}/datapackage.json.sig`,
+    csv: `${base}/data.csv`,
+    json: `${base}/data.json`,
+  };
+}
+
+export function releaseSummaryView(row: ReleaseSummaryRow) {
+  return {
+    id: row.id,
+    datasetId: row.dataset_id,
+    period: row.period,
+    createdAt: row.created_at,
+    packageSha256: row.package_sha256,
+    previousReleaseId: row.previous_release_id,
+    signingKeyId: row.signing_key_id,
+    links: releaseLinks(row.id),
+  };
+}
+
+export function datasetSummaryView(dataset: CataloguedDataset, latest: ReleaseSummaryRow | undefined) {
+  const { spec, plan, k } = dataset;
+  return {
+    id: spec.id,
+    version: spec.version,
+    title: spec.title,
+    description: spec.description,
+    keywords: spec.keywords,
+    dimensions: spec.dimensions.map((dimension) => ({
+      name: dimension.name,
+      title: dimension.title,
+      description: dimension.description,
+      values: dataset.domains[dimension.name] ?? [],
+    })),
+    measures: plan.measures.map((measure) => ({
+      name: measure.name as Measure,
+      title: MEASURE_TITLES[measure.name as Measure],
+      unit: MEASURE_UNITS[measure.name as Measure](spec),
+      boundPerOrganizationPerCell: measure.maxPerContributorPerCell,
+      noiseSd: measure.noiseStandardDeviation,
+      ci95HalfWidth: measure.ci95HalfWidth,
+    })),
+    budgetShare: spec.budgetShare,
+    privacy: {
+      mechanism: plan.accounting.mechanism === 'gaussian' ? ('discrete_gaussian' as const) : ('discrete_laplace' as const),
+      rho: plan.accounting.rhoCharged,
+      epsilon: plan.accounting.epsilon,
+      delta: plan.accounting.delta,
+      k,
+      selectionThreshold: plan.selection.threshold,
+      selectionNoiseSd: plan.selection.noiseStandardDeviation,
+      summary: plan.accounting.summary,
+    },
+    latestRelease: latest ? releaseSummaryView(latest) : null,
+    links: { self: `/v1/datasets/${spec.id}`, releases: `/v1/datasets/${spec.id}/releases`, console: `/console/datasets/${spec.id}` },
+  };
+}
+
+function describeFilter(condition: ConditionSpec): string {
+  return condition.in ? `${condition.column} is one of ${condition.in.join(', ')}` : `${condition.column} is none of ${condition.notIn?.join(', ')}`;
+}
+
+/** Biases every dataset has by construction, stated once here and listed before the spec's own. */
+function universalBiases(spec: DatasetSpec, dataset: CataloguedDataset): string[] {
+  return [
+    `Clamping: each organization contributes at most ${spec.bounds.maxTransfersPerCell} transfers${spec.measures.includes('clamped_byte_sum') ? ` and ${spec.bounds.maxBytesPerCell} bytes` : ''} per cell, so totals of heavy users are biased downward.`,
+    `L0 sampling: an organization present in more than ${spec.bounds.maxCellsPerOrganization} cells contributes to ${spec.bounds.maxCellsPerOrganization} of them chosen uniformly at random, so its other cells are under-counted.`,
+    `Selection: a cell with fewer than ${dataset.k} organizations is never published, and one with more is published only when its noisy organization count reaches ${dataset.plan.selection.threshold}; absent cells are "not published", not zero.`,
+    'Noise is not clipped: small published values can be negative, which keeps sums and averages over cells unbiased.',
+  ];
+}
+
+export function methodologyView(dataset: CataloguedDataset, periodBudget: PeriodBudget, latest: ReleaseSummaryRow | undefined) {
+  const { spec, plan } = dataset;
+  return {
+    ...datasetSummaryView(dataset, latest),
+    methodology: {
+      counted: spec.methodology.counted,
+      filters: spec.filters.map(describeFilter),
+      privacyUnit: spec.methodology.unit,
+      bounds: {
+        maxCellsPerOrganization: spec.bounds.maxCellsPerOrganization,
+        maxTransfersPerCell: spec.bounds.maxTransfersPerCell,
+        maxBytesPerCell: spec.bounds.maxBytesPerCell,
+        byteUnit: spec.byteUnit,
+        rationale: spec.bounds.rationale,
+      },
+      privacy: {
+        definition:
+          'Zero-concentrated differential privacy (zCDP) per contributing organization and period: adding or removing all of one organization\'s telemetry for the period changes the distribution of everything published about that period by a bounded amount. Budgets add up across datasets and are recorded in the budget ledger.',
+        mechanism:
+          plan.accounting.mechanism === 'gaussian'
+            ? 'Discrete Gaussian noise, sampled exactly over the integers (Canonne, Kamath, Steinke 2020) from a cryptographic random source. Each measure and the key selection get their own share of this dataset\'s budget.'
+            : 'Discrete Laplace noise, sampled exactly over the integers (Canonne, Kamath, Steinke 2020) from a cryptographic random source.',
+        selection: `Cells are published only if at least ${dataset.k} organizations contributed (k-anonymity floor) and the organization count plus noise (sd ${plan.selection.noiseStandardDeviation.toFixed(2)}) reaches ${plan.selection.threshold}. A cell that exists because of a single organization is published with probability at most ${plan.selection.perCellDelta.toExponential(2)}; the set of published cells is therefore itself differentially private.`,
+        periodBudget: {
+          rho: periodBudget.rho,
+          selectionDelta: periodBudget.selectionDelta,
+          rhoCharged: periodBudget.rhoCharged,
+          epsilon: periodBudget.epsilon,
+          delta: periodBudget.delta,
+          summary: `All datasets of one period together: rho = ${periodBudget.rhoCharged.toPrecision(3)} zCDP, i.e. (${periodBudget.epsilon.toPrecision(3)}, ${periodBudget.delta.toExponential(1)})-DP per organization.`,
+        },
+      },
+      intervals:
+        'Each value comes with its noise standard deviation and a 95% interval [ci95_low, ci95_high]. The interval covers the bounded value (every organization capped at the bounds above) with probability at least 95%; it does not cover the error the bounds themselves introduce, so it is not an interval for the true, unbounded total.',
+      knownBiases: [...universalBiases(spec, dataset), ...spec.methodology.knownBiases],
+      verification:
+        'Every release is a Frictionless Data Package signed with Ed25519 (keys at /.well-known/jwks.json). Verify with `npm run verify -- <release URL>` or with openssl; see docs/releases.md.',
+    },
+    plan: plan as unknown as Record<string, unknown>,
+  };
+}

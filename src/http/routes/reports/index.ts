@@ -1,0 +1,13 @@
+import type { App } from '../../app-env';
+import { registerBudgetReport } from './budget-report';
+import { registerConsentReport } from './consent-report';
+import { registerErasureReport } from './erasure-report';
+import { registerPrivacyLossReport } from './privacy-loss-report';
+
+/** Privacy officers' reports; each is JSON or CSV with the same columns. */
+export function registerReportRoutes(app: App) {
+  registerConsentReport(app);
+  registerBudgetReport(app);
+  registerPrivacyLossReport(app);
+  registerErasureReport(app);
+}

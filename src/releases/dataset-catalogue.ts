@@ -1,0 +1,142 @@
+/**
+ * The catalogue: every dataset spec with its privacy plan under the running configuration (the
+ * period budget shared out by budgetShare, the k floor, the selection delta). The plan depends on
+ * configuration only, never on data, so it is computed once, shown to researchers before any
+ * release, and then executed unchanged by the release job.
+ */
+import type { AppConfig } from '../config';
+import { ConfigError } from '../config';
+import { AppError } from '../errors';
+import type { AppDeps } from '../deps';
+import {
+  approxDpEpsilon,
+  composeZcdp,
+  DEFAULT_CONVERSION_DELTA,
+  type MeasureSpec,
+  planDatasetRelease,
+  prepareRelease,
+  type PreparedRelease,
+  type ReleasePlan,
+  splitBudget,
+} from '../privacy';
+import { dimensionDomain } from './dataset-cells';
+import { bundledDatasetSpecs } from './dataset-registry';
+import { BYTE_UNITS, type DatasetSpec, type Measure } from './dataset-spec';
+
+export interface CataloguedDataset {
+  spec: DatasetSpec;
+  /** Effective k: the larger of the service's K_ANONYMITY and the spec's own k. */
+  k: number;
+  /** This dataset's share of the period budget, in rho and in selection delta. */
+  rho: number;
+  selectionDelta: number;
+  plan: ReleasePlan;
+  prepared: PreparedRelease;
+  /** Every value each dimension can take, by dimension name. */
+  domains: Record<string, string[]>;
+}
+
+export interface PeriodBudget {
+  rho: number;
+  selectionDelta: number;
+  conversionDelta: number;
+  /** What all datasets of one period spend together, and its (epsilon, delta) statement. */
+  rhoCharged: number;
+  epsilon: number;
+  delta: number;
+}
+
+export interface DatasetCatalogue {
+  datasets: readonly CataloguedDataset[];
+  periodBudget: PeriodBudget;
+  get(datasetId: string): CataloguedDataset | undefined;
+}
+
+export const MEASURE_UNITS: Record<Measure, (spec: DatasetSpec) => string> = {
+  transfer_count: () => 'transfers',
+  distinct_organizations: () => 'organizations',
+  clamped_byte_sum: (spec) => (spec.byteUnit === 'B' ? 'bytes' : `${spec.byteUnit} (10^${Math.log10(BYTE_UNITS[spec.byteUnit])} bytes)`),
+};
+
+function measureSpecOf(spec: DatasetSpec, measure: Measure): MeasureSpec {
+  switch (measure) {
+    case 'transfer_count':
+      return { name: measure, kind: measure, maxCountPerCell: spec.bounds.maxTransfersPerCell };
+    case 'distinct_organizations':
+      return { name: measure, kind: measure };
+    case 'clamped_byte_sum':
+      return { name: measure, kind: measure, maxBytesPerCell: spec.bounds.maxBytesPerCell / BYTE_UNITS[spec.byteUnit] };
+  }
+}
+
+/** Builds the catalogue; a spec whose plan cannot be computed (e.g. bounds too large) is a ConfigError. */
+export function buildDatasetCatalogue(specs: readonly DatasetSpec[], config: Pick<AppConfig, 'periodBudgetRho' | 'kAnonymity' | 'selectionDelta'>): DatasetCatalogue {
+  const shares = specs.map((spec) => spec.budgetShare);
+  const unallocated = Math.max(0, 1 - shares.reduce((sum, share) => sum + share, 0));
+  // The unallocated weight keeps shares that add up to less than 1 from being scaled up to the whole budget.
+  const weights = unallocated > 0 ? [...shares, unallocated] : shares;
+  const rhos = splitBudget(config.periodBudgetRho, weights);
+  const deltas = splitBudget(config.selectionDelta, weights);
+  const datasets = specs.map((spec, index): CataloguedDataset => {
+    const k = Math.max(config.kAnonymity, spec.k ?? 0);
+    let plan: ReleasePlan;
+    try {
+      plan = planDatasetRelease({
+        maxCellsPerContributor: spec.bounds.maxCellsPerOrganization,
+        minContributorsPerCell: k,
+        measures: spec.measures.map((measure) => measureSpecOf(spec, measure)),
+        rho: rhos[index]!,
+        selectionDelta: deltas[index]!,
+        mechanism: spec.mechanism,
+      });
+    } catch (error) {
+      throw new ConfigError(`dataset ${spec.id}: no privacy plan: ${(error as Error).message}`);
+    }
+    return {
+      spec,
+      k,
+      rho: rhos[index]!,
+      selectionDelta: deltas[index]!,
+      plan,
+      prepared: prepareRelease(plan),
+      domains: Object.fromEntries(spec.dimensions.map((dimension) => [dimension.name, dimensionDomain(spec, dimension)])),
+    };
+  });
+  const rhoCharged = composeZcdp(datasets.map((dataset) => dataset.plan.accounting.rhoCharged));
+  const periodBudget: PeriodBudget = {
+    rho: config.periodBudgetRho,
+    selectionDelta: config.selectionDelta,
+    conversionDelta: DEFAULT_CONVERSION_DELTA,
+    rhoCharged,
+    epsilon: approxDpEpsilon(rhoCharged, DEFAULT_CONVERSION_DELTA),
+    delta: DEFAULT_CONVERSION_DELTA + config.selectionDelta,
+  };
+  const byId = new Map(datasets.map((dataset) => [dataset.spec.id, dataset]));
+  return { datasets, periodBudget, get: (datasetId) => byId.get(datasetId) };
+}
+
+const catalogues = new WeakMap<AppConfig, WeakMap<readonly DatasetSpec[], DatasetCatalogue>>();
+
+/** The catalogue for these dependencies, computed once per (config, specs) pair. */
+export function datasetCatalogueOf(deps: Pick<AppDeps, 'config' | 'datasets'>): DatasetCatalogue {
+  const specs = deps.datasets ?? bundledDatasetSpecs();
+  let byConfig = catalogues.get(deps.config);
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    catalogues.set(deps.config, byConfig);
+  }
+  let catalogue = byConfig.get(specs);
+  if (!catalogue) {
+    catalogue = buildDatasetCatalogue(specs, deps.config);
+    byConfig.set(specs, catalogue);
+  }
+  return catalogue;
+}
+
+/** The catalogued dataset with this id, or not-found. */
+export function requireCataloguedDataset(deps: Pick<AppDeps, 'config' | 'datasets'>, datasetId: string): { dataset: CataloguedDataset; catalogue: DatasetCatalogue } {
+  const catalogue = datasetCatalogueOf(deps);
+  const dataset = catalogue.get(datasetId);
+  if (!dataset) throw new AppError('not-found', `No dataset "${datasetId}". GET /v1/datasets lists them.`);
+  return { dataset, catalogue };
+}

@@ -1,0 +1,198 @@
+/**
+ * Dataset specs: what a published dataset counts, declared as data (schemas/datasets/*.json) and
+ * checked here when the service starts. A spec names its dimensions (each a counter column, an
+ * ordered list of cases over columns, or a set of 0/1 flag columns of which every set one yields a
+ * cell), the rows it keeps (filters), its measures, the contribution bounds that fix the noise
+ * scale, its share of the period's privacy budget and its k-anonymity floor.
+ *
+ * Everything a spec may name is checked against the counter columns and their vocabularies, so a
+ * typo stops the service with the file and the path of the mistake instead of publishing nothing.
+ */
+import { z } from 'zod';
+import type { CounterCellColumn } from '../db/schema';
+import { COUNTER_COLUMN_VALUES, type CellValue, isCounterCellColumn, isFlagColumn } from './counter-column-vocabulary';
+
+export const MEASURES = ['transfer_count', 'distinct_organizations', 'clamped_byte_sum'] as const;
+export type Measure = (typeof MEASURES)[number];
+
+/**
+ * Byte sums are published in a decimal unit (megabytes by default): noise on a weekly byte total is
+ * in the gigabytes, so single bytes would be false precision, and smaller numbers keep every total
+ * and the engine's L0 * clamp far below 2^53. Each organization's bytes in a cell are rounded to
+ * the nearest unit before clamping.
+ */
+export const BYTE_UNITS = { B: 1, kB: 1_000, MB: 1_000_000, GB: 1_000_000_000 } as const;
+export type ByteUnit = keyof typeof BYTE_UNITS;
+
+/** Columns every tidy release file has besides the dimensions; a dimension may not take these names. */
+export const RESERVED_COLUMN_NAMES = ['period', 'measure', 'value', 'noise_sd', 'ci95_low', 'ci95_high'] as const;
+
+const snakeName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be snake_case (a-z, 0-9, _), starting with a letter');
+/** Dimension values end up in CSV cells and URLs: keep them to plain tokens. */
+const dimensionValue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,62}$/, 'must be a plain token (letters, digits, _ . + -)');
+const prose = z.string().trim().min(1).max(4000);
+const cellValue = z.union([z.string(), z.number().int()]);
+
+const conditionSchema = z
+  .object({
+    column: z.string(),
+    in: z.array(cellValue).min(1).optional(),
+    notIn: z.array(cellValue).min(1).optional(),
+  })
+  .strict()
+  .refine((condition) => (condition.in === undefined) !== (condition.notIn === undefined), {
+    message: 'give exactly one of "in" or "notIn"',
+  });
+
+const dimensionBase = {
+  name: snakeName,
+  title: prose,
+  description: prose,
+};
+
+const columnDimensionSchema = z
+  .object({
+    ...dimensionBase,
+    kind: z.literal('column'),
+    column: z.string(),
+    /** Published names for stored values (required for 0/1 columns); keys are the stored values as text. */
+    labels: z.record(z.string(), dimensionValue).optional(),
+  })
+  .strict();
+
+const casesDimensionSchema = z
+  .object({
+    ...dimensionBase,
+    kind: z.literal('cases'),
+    /** First matching case wins; a case matches when all its conditions hold. */
+    cases: z
+      .array(z.object({ value: dimensionValue, description: prose.optional(), when: z.array(conditionSchema).min(1) }).strict())
+      .min(1),
+    /** Value when no case matches; null drops the row from the dataset. */
+    otherwise: dimensionValue.nullable(),
+    otherwiseDescription: prose.optional(),
+  })
+  .strict();
+
+const flagsDimensionSchema = z
+  .object({
+    ...dimensionBase,
+    kind: z.literal('flags'),
+    /** One cell per flag set on the row: a row with two flags counts in two cells. */
+    flags: z.array(z.object({ value: dimensionValue, column: z.string() }).strict()).min(1),
+    /** Value when no flag is set; null drops such rows. */
+    none: dimensionValue.nullable(),
+  })
+  .strict();
+
+const dimensionSchema = z.discriminatedUnion('kind', [columnDimensionSchema, casesDimensionSchema, flagsDimensionSchema]);
+
+export const datasetSpecSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be kebab-case (a-z, 0-9, -)'),
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.0.0'),
+    title: prose.max(200),
+    description: prose,
+    keywords: z.array(z.string().min(1).max(60)).default([]),
+    filters: z.array(conditionSchema).default([]),
+    dimensions: z.array(dimensionSchema).min(1).max(6),
+    measures: z.array(z.enum(MEASURES)).min(1),
+    bounds: z
+      .object({
+        /** L0: the most cells one organization may influence per period. */
+        maxCellsPerOrganization: z.number().int().min(1).max(10_000),
+        /** Linf of transfer_count: each organization's transfers in a cell are capped at this. */
+        maxTransfersPerCell: z.number().int().min(1).max(1_000_000_000),
+        /** Clamp of clamped_byte_sum: each organization's byte total in a cell is clamped to [0, this]. */
+        maxBytesPerCell: z.number().int().min(1).max(2 ** 50),
+        rationale: prose,
+      })
+      .strict(),
+    /** Fraction of the period's rho this dataset spends; the catalogue's shares add up to at most 1. */
+    budgetShare: z.number().gt(0).max(1),
+    /** Unit of clamped_byte_sum values (and of its noise and intervals). */
+    byteUnit: z.enum(Object.keys(BYTE_UNITS) as [ByteUnit, ...ByteUnit[]]).default('MB'),
+    /** Noise distribution: discrete Gaussian (zCDP, the default) or discrete Laplace. */
+    mechanism: z.enum(['gaussian', 'laplace']).default('gaussian'),
+    /** Minimum distinct organizations per published cell; the service's K_ANONYMITY applies if higher. */
+    k: z.number().int().min(2).max(10_000).optional(),
+    methodology: z
+      .object({
+        counted: prose,
+        unit: prose,
+        knownBiases: z.array(prose).min(1),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((spec, context) => {
+    const issue = (path: PropertyKey[], message: string) => context.addIssue({ code: 'custom', path, message });
+    const checkColumn = (column: string, path: PropertyKey[]): column is CounterCellColumn => {
+      if (!isCounterCellColumn(column)) {
+        issue(path, `unknown counter column "${column}"`);
+        return false;
+      }
+      return true;
+    };
+    const checkCondition = (condition: z.infer<typeof conditionSchema>, path: PropertyKey[]) => {
+      if (!checkColumn(condition.column, [...path, 'column'])) return;
+      const allowed = COUNTER_COLUMN_VALUES[condition.column];
+      for (const [key, values] of [['in', condition.in], ['notIn', condition.notIn]] as const) {
+        values?.forEach((value, index) => {
+          if (!allowed.includes(value)) issue([...path, key, index], `"${value}" is not a value of ${condition.column}`);
+        });
+      }
+    };
+    spec.filters.forEach((condition, index) => checkCondition(condition, ['filters', index]));
+
+    const names = new Set<string>();
+    spec.dimensions.forEach((dimension, index) => {
+      const path = ['dimensions', index];
+      if ((RESERVED_COLUMN_NAMES as readonly string[]).includes(dimension.name)) issue([...path, 'name'], `"${dimension.name}" is reserved`);
+      if (names.has(dimension.name)) issue([...path, 'name'], `duplicate dimension "${dimension.name}"`);
+      names.add(dimension.name);
+      switch (dimension.kind) {
+        case 'column': {
+          if (!checkColumn(dimension.column, [...path, 'column'])) break;
+          const stored = COUNTER_COLUMN_VALUES[dimension.column].map(String);
+          for (const key of Object.keys(dimension.labels ?? {})) {
+            if (!stored.includes(key)) issue([...path, 'labels', key], `"${key}" is not a value of ${dimension.column}`);
+          }
+          if (isFlagColumn(dimension.column) && !stored.every((value) => dimension.labels?.[value] !== undefined)) {
+            issue([...path, 'labels'], `0/1 column ${dimension.column} needs a label for 0 and for 1`);
+          }
+          break;
+        }
+        case 'cases': {
+          dimension.cases.forEach((entry, caseIndex) =>
+            entry.when.forEach((condition, conditionIndex) =>
+              checkCondition(condition, [...path, 'cases', caseIndex, 'when', conditionIndex]),
+            ),
+          );
+          const values = [...dimension.cases.map((entry) => entry.value), ...(dimension.otherwise ? [dimension.otherwise] : [])];
+          if (new Set(values).size !== values.length) issue([...path, 'cases'], 'case values must be distinct');
+          break;
+        }
+        case 'flags': {
+          dimension.flags.forEach((flag, flagIndex) => {
+            if (checkColumn(flag.column, [...path, 'flags', flagIndex, 'column']) && !isFlagColumn(flag.column)) {
+              issue([...path, 'flags', flagIndex, 'column'], `${flag.column} is not a 0/1 column`);
+            }
+          });
+          const values = [...dimension.flags.map((flag) => flag.value), ...(dimension.none ? [dimension.none] : [])];
+          if (new Set(values).size !== values.length) issue([...path, 'flags'], 'flag values must be distinct');
+          break;
+        }
+      }
+    });
+    if (new Set(spec.measures).size !== spec.measures.length) issue(['measures'], 'measures must be distinct');
+    if (spec.bounds.maxBytesPerCell % BYTE_UNITS[spec.byteUnit] !== 0) {
+      issue(['bounds', 'maxBytesPerCell'], `must be a whole number of ${spec.byteUnit}`);
+    }
+  });
+
+export type DatasetSpec = z.infer<typeof datasetSpecSchema>;
+export type DimensionSpec = DatasetSpec['dimensions'][number];
+export type ConditionSpec = z.infer<typeof conditionSchema>;
+export type { CellValue };

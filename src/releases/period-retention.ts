@@ -1,0 +1,61 @@
+/**
+ * Retention after release: a released period's counters and replay guards are deleted, because
+ * nothing will ever read them again (ingest refuses the period, the release is published).
+ *
+ * The deletes run after the release commits, in chunks, each its own short statement: one delete
+ * of millions of rows would hold SQLite's single writer lock for seconds (ingest would time out
+ * with 503s) and exceed what one D1 batch may do. This is safe to split off: the release never
+ * depends on the deletes, and if the process dies midway, `purgeReleasedPeriods` (run before every
+ * scheduled release) finishes the job. An audit entry records when a period's data was gone.
+ */
+import { writeWithAudit } from '../audit/audit-log';
+import type { AppDeps } from '../deps';
+import { deletePeriodCountersChunk, deletePeriodReplayGuardsChunk, listReleasedPeriodsWithData } from './release-repository';
+
+export const RETENTION_CHUNK_ROWS = 20_000;
+
+export interface RetentionResult {
+  period: string;
+  countersDeleted: number;
+  replayGuardsDeleted: number;
+}
+
+type RetentionDeps = Pick<AppDeps, 'database' | 'clock' | 'logger'>;
+
+/** Deletes all of the period's counters and replay guards. Idempotent. */
+export async function purgePeriodData(
+  deps: RetentionDeps,
+  period: string,
+  options: { chunkRows?: number; onChunk?: (deleted: number) => void } = {},
+): Promise<RetentionResult> {
+  const chunk = options.chunkRows ?? RETENTION_CHUNK_ROWS;
+  const { db } = deps.database;
+  let countersDeleted = 0;
+  let replayGuardsDeleted = 0;
+  for (let deleted = await deletePeriodCountersChunk(db, period, chunk); deleted > 0; deleted = await deletePeriodCountersChunk(db, period, chunk)) {
+    countersDeleted += deleted;
+    options.onChunk?.(countersDeleted + replayGuardsDeleted);
+  }
+  for (let deleted = await deletePeriodReplayGuardsChunk(db, period, chunk); deleted > 0; deleted = await deletePeriodReplayGuardsChunk(db, period, chunk)) {
+    replayGuardsDeleted += deleted;
+    options.onChunk?.(countersDeleted + replayGuardsDeleted);
+  }
+  await writeWithAudit(deps.database, deps.clock, {
+    actorId: null,
+    actorRole: 'system',
+    action: 'release.retention_completed',
+    subject: `period:${period}`,
+    details: { period, countersDeleted, replayGuardsDeleted },
+  });
+  return { period, countersDeleted, replayGuardsDeleted };
+}
+
+/** Finishes the retention of every released period that still holds data (after a crash mid-purge). */
+export async function purgeReleasedPeriods(deps: RetentionDeps): Promise<RetentionResult[]> {
+  const results: RetentionResult[] = [];
+  for (const period of await listReleasedPeriodsWithData(deps.database.db)) {
+    deps.logger.warn('finishing retention of a released period', { period });
+    results.push(await purgePeriodData(deps, period));
+  }
+  return results;
+}
