@@ -18,6 +18,7 @@
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectName } from '../db/database';
 import { COUNTER_CELL_COLUMNS, type DB } from '../db/schema';
+import { RESEARCH_SCOPE } from '../consent/consent-coverage';
 import type { GeneralizedCell } from './generalize';
 
 export interface StagedEvent {
@@ -121,9 +122,25 @@ function stageCells(events: readonly StagedEvent[]) {
 export function buildBatchWrite(
   db: Kysely<DB>,
   dialect: DialectName,
-  input: { batchId: string; orgId: string; events: readonly StagedEvent[]; knownTallies: readonly TallyIncrement[] },
+  input: {
+    batchId: string;
+    orgId: string;
+    /** The write time: the organization's consent must still be active then (ISO-8601). */
+    writtenAt: string;
+    events: readonly StagedEvent[];
+    knownTallies: readonly TallyIncrement[];
+  },
 ): BatchWritePlan {
   const queries: CompiledQuery[] = [];
+  // Consent is checked again inside the write, so that a revocation committed after the request's
+  // own check cannot be outrun. On PostgreSQL the consent rows are share-locked: a concurrent
+  // revocation waits for this batch to commit, and its erasure then removes what this batch wrote.
+  const consentStillActive = sql`EXISTS (
+    SELECT 1 FROM consents c
+    WHERE c.org_id = ${input.orgId} AND c.scope = ${RESEARCH_SCOPE} AND c.granted_at <= ${input.writtenAt}
+      AND (c.revoked_at IS NULL OR c.revoked_at > ${input.writtenAt})
+      AND (c.expires_at IS NULL OR c.expires_at > ${input.writtenAt})
+    ${dialect === 'postgres' ? sql`FOR SHARE` : sql``})`;
   const upsertTallies = (select: RawBuilder<unknown>) =>
     sql`INSERT INTO ingest_tallies (org_id, period, outcome, events) ${select}
         ON CONFLICT (org_id, period, outcome) DO UPDATE SET events = ingest_tallies.events + excluded.events`;
@@ -139,7 +156,7 @@ export function buildBatchWrite(
     acceptedResultIndex = queries.length;
     queries.push(
       sql`INSERT INTO replay_guards (event_hash, period, contributor, batch_id)
-          SELECT e.h, e.p, e.c, ${input.batchId} FROM ${events()} WHERE true ORDER BY e.h
+          SELECT e.h, e.p, e.c, ${input.batchId} FROM ${events()} WHERE ${consentStillActive} ORDER BY e.h
           ON CONFLICT (event_hash) DO NOTHING
           RETURNING event_hash`.compile(db),
     );
@@ -175,7 +192,7 @@ export function buildBatchWrite(
     const increment = sql`t.n - t.s * ${acceptedIn(sql.raw('t.p'))}`;
     queries.push(
       upsertTallies(sql`SELECT ${input.orgId}, t.p, t.o, sum(${increment}) FROM ${tallies}
-                        WHERE true GROUP BY t.p, t.o HAVING sum(${increment}) > 0 ORDER BY t.p, t.o`).compile(db),
+                        WHERE t.s = 0 OR ${consentStillActive} GROUP BY t.p, t.o HAVING sum(${increment}) > 0 ORDER BY t.p, t.o`).compile(db),
     );
   }
   return { queries, acceptedResultIndex };

@@ -136,6 +136,11 @@ export async function ingestBatch(
   }
 
   const accepted = await writeBatch(deps, source.orgId, staged, [...tallies.values()]);
+  if (accepted === 0 && staged.length > 0 && !hasConsentAt(await listConsents(database.db, source.orgId), clock.now().toISOString())) {
+    // The consent was revoked between the gate above and the write, which then stored nothing.
+    await recordTallies(deps, source.orgId, [{ period: currentPeriod, outcome: 'consent_required', events: staged.length }]);
+    throw new AppError('consent-required', 'The organization\'s consent ended while this batch was written; nothing of it was stored.');
+  }
   return {
     accepted,
     duplicates: staged.length - accepted + duplicatesInBatch,
@@ -156,6 +161,7 @@ async function writeBatch(
     const plan = buildBatchWrite(deps.database.db, deps.database.dialect, {
       batchId: randomUuid(deps.random),
       orgId,
+      writtenAt: deps.clock.now().toISOString(),
       events,
       knownTallies,
     });

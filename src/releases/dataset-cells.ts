@@ -165,16 +165,21 @@ export function createDatasetCellMapper(spec: DatasetSpec): DatasetCellMapper {
         if (found >= 0) into.push(found);
       };
     });
-    const scratch: number[] = [];
+    // Reused buffers: the cross product of the dimensions' positions, built without allocating per row.
+    const positions: number[] = [];
+    let cells: number[] = [];
+    let next: number[] = [];
     cellIndexes = (row, into) => {
-      let cells = [0];
+      cells.length = 0;
+      cells.push(0);
       for (let index = 0; index < parts.length; index += 1) {
-        scratch.length = 0;
-        parts[index]!(row, scratch);
-        if (scratch.length === 0) return;
-        const next: number[] = [];
-        for (const cell of cells) for (const position of scratch) next.push(cell + position * strides[index]!);
-        cells = next;
+        positions.length = 0;
+        parts[index]!(row, positions);
+        if (positions.length === 0) return;
+        next.length = 0;
+        const stride = strides[index]!;
+        for (const cell of cells) for (const position of positions) next.push(cell + position * stride);
+        [cells, next] = [next, cells];
       }
       for (const cell of cells) into.push(cell);
     };

@@ -317,6 +317,7 @@ export async function releasePeriod(deps: ReleaseDeps, request: ReleaseRequest):
       rho: release.accounting.rhoCharged,
     }));
 
+    report({ phase: 'writing', completed: total - 2 });
     try {
       await writeWithAudit(
         deps.database,

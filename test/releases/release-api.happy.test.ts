@@ -118,6 +118,23 @@ describe.each(TEST_DIALECTS)('researcher API happy paths on %s', (dialect) => {
     expect(await pem.text()).toMatch(/^-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA/);
   });
 
+  it('documents every release route in the OpenAPI document', async () => {
+    const response = await requestJson(testApp, 'GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    for (const path of [
+      '/v1/datasets',
+      '/v1/datasets/{datasetId}',
+      '/v1/datasets/{datasetId}/releases',
+      '/v1/releases/{releaseId}',
+      '/v1/releases/{releaseId}/{file}',
+      '/v1/admin/releases',
+      '/.well-known/jwks.json',
+      '/v1/signing-keys/{file}',
+    ]) {
+      expect(Object.keys(response.json.paths)).toContain(path);
+    }
+  });
+
   it('POST /v1/admin/releases releases a due period for an admin', async () => {
     await insertCounters(testApp.testDatabase.database, crowd(20, { period: '2026-W47' }));
     testApp.clock.set(AFTER_GRACE);

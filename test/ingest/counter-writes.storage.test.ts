@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toCount } from '../../src/db/database';
+import { buildBatchWrite, type StagedEvent } from '../../src/ingest/counter-writes';
+import { generalizeEvent } from '../../src/ingest/generalize';
+import { minimizedEventSchema } from '../../src/ingest/event-schema';
+import { registerConsentingOrg, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { TEST_DIALECTS } from '../support/test-database';
+
+function stagedEvent(n: number, overrides: Record<string, unknown> = {}): StagedEvent {
+  const event = minimizedEventSchema.parse(transferEvent({ eventId: testEventId(n), ...overrides }));
+  return {
+    eventHash: `hash-${n}`,
+    period: '2026-W48',
+    contributor: 'contributor-a',
+    cell: generalizeEvent(event, { sector: 'finance', sizeBand: '250-999' }),
+    sizeBytes: event.transfer.sizeBytes,
+  };
+}
+
+describe.each(TEST_DIALECTS)('atomic counter writes on %s', (dialect) => {
+  let testApp: TestApp;
+  let org: ConsentingOrg;
+  beforeEach(async () => {
+    testApp = await createTestApp({ dialect });
+    org = await registerConsentingOrg(testApp);
+  });
+  afterEach(() => testApp.dispose());
+
+  const write = (batchId: string, events: StagedEvent[]) => {
+    const { database } = testApp.deps;
+    const plan = buildBatchWrite(database.db, database.dialect, {
+      batchId,
+      orgId: org.orgId,
+      writtenAt: testApp.clock.now().toISOString(),
+      events,
+      knownTallies: [{ period: '2026-W48', outcome: 'invalid_event', events: 2 }],
+    });
+    return database.executeAtomically(plan.queries).then((results) => results[plan.acceptedResultIndex]?.rows.length ?? 0);
+  };
+  const state = async () => {
+    const { db } = testApp.deps.database;
+    const counters = await db.selectFrom('counters').select(['cell_key', 'events', 'bytes']).orderBy('cell_key').execute();
+    const guards = await db.selectFrom('replay_guards').select('event_hash').execute();
+    const tallies = await db.selectFrom('ingest_tallies').select(['outcome', 'events']).orderBy('outcome').execute();
+    return {
+      counters: counters.map((row) => ({ ...row, events: toCount(row.events), bytes: toCount(row.bytes) })),
+      guards: guards.length,
+      tallies: Object.fromEntries(tallies.map((row) => [row.outcome, toCount(row.events)])),
+    };
+  };
+
+  it('aggregates events per distinct cell and counts overlapping batches once', async () => {
+    const small = { transfer: { ...(transferEvent().transfer as object), sizeBytes: 10 } };
+    expect(await write('batch-1', [stagedEvent(1), stagedEvent(2), stagedEvent(3, small)])).toBe(3);
+    expect(await write('batch-2', [stagedEvent(2), stagedEvent(3, small), stagedEvent(4)])).toBe(1);
+    const after = await state();
+    expect(after.counters).toHaveLength(2);
+    expect(after.counters.map((row) => row.events).sort()).toEqual([1, 3]);
+    expect(after.counters.find((row) => row.events === 3)?.bytes).toBe(15_000_000);
+    expect(after.guards).toBe(4);
+    expect(after.tallies).toEqual({ accepted: 4, duplicate: 2, invalid_event: 4 });
+  });
+
+  it('stores nothing when the consent ended before the write, even though the request passed the gate', async () => {
+    await testApp.deps.database.db
+      .updateTable('consents')
+      .set({ revoked_at: testApp.clock.now().toISOString(), revoke_reason: 'race' })
+      .where('org_id', '=', org.orgId)
+      .execute();
+    expect(await write('batch-1', [stagedEvent(1), stagedEvent(2)])).toBe(0);
+    expect(await state()).toEqual({ counters: [], guards: 0, tallies: { invalid_event: 2 } });
+  });
+
+  it('a batch whose last statement fails leaves no counter, guard or tally behind', async () => {
+    const { database } = testApp.deps;
+    const plan = buildBatchWrite(database.db, database.dialect, {
+      batchId: 'batch-x',
+      orgId: org.orgId,
+      writtenAt: testApp.clock.now().toISOString(),
+      events: [stagedEvent(1)],
+      knownTallies: [],
+    });
+    const failing = database.db.insertInto('organizations').values({ id: org.orgId, name: 'dup', sector: 'x', size_band: 'x', country: 'DE', created_at: 'x' }).compile();
+    await expect(database.executeAtomically([...plan.queries, failing])).rejects.toThrow();
+    expect(await state()).toEqual({ counters: [], guards: 0, tallies: {} });
+  });
+});
