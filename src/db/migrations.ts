@@ -1,6 +1,6 @@
 /**
  * Schema migrations, written once with Kysely's schema builder so the same source serves SQLite,
- * PostgreSQL and (compiled to SQL by scripts/d1-migrations.ts) Cloudflare D1.
+ * PostgreSQL and (compiled to SQL by scripts/generate-d1-migrations.ts) Cloudflare D1.
  */
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
@@ -46,6 +46,9 @@ const initialSchema: Migration = {
       .addColumn('revoked_at', 'text')
       .execute();
     await db.schema.createIndex('instances_org_idx').on('instances').column('org_id').execute();
+    // Tokens are looked up by hash; unique, so two processes bootstrapping at once cannot both
+    // register the same token.
+    await db.schema.createIndex('instances_token_hash_uq').on('instances').column('token_hash').unique().execute();
 
     await db.schema
       .createTable('api_keys')
@@ -56,6 +59,7 @@ const initialSchema: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('revoked_at', 'text')
       .execute();
+    await db.schema.createIndex('api_keys_token_hash_uq').on('api_keys').column('token_hash').unique().execute();
 
     await db.schema
       .createTable('consents')

@@ -8,16 +8,11 @@ import { Buffer } from 'node:buffer';
 import { ConfigError, type Environment } from '../config';
 import type { Logger, Secrets } from '../deps';
 import type { RandomSource } from '../privacy/random-source';
+import { decodeKeyMaterial } from '../secrets/key-material';
 
 interface StoredSecrets {
   pseudonymKey: string;
   signingKey: string;
-}
-
-export function decodeKeyMaterial(name: string, value: string, minBytes: number): Uint8Array {
-  const bytes = /^[0-9a-f]+$/i.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-  if (bytes.length < minBytes) throw new ConfigError(`${name}: must encode at least ${minBytes} bytes (hex or base64)`);
-  return new Uint8Array(bytes);
 }
 
 export async function generateSigningKeyPkcs8(): Promise<Uint8Array> {

@@ -5,6 +5,7 @@
 import { writeWithAudit } from '../audit/audit-log';
 import { type ApiRole, auditActor, type Principal } from '../auth/principal';
 import { constantTimeEqual, generateToken, hashToken, randomUuid } from '../auth/tokens';
+import { isUniqueViolation } from '../db/constraint-errors';
 import type { ApiKey, Instance, Organization } from '../db/schema';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
@@ -136,7 +137,13 @@ export async function revokeApiKey(deps: RegistryDeps, actor: Principal, keyId: 
 /** If a bootstrap token is configured and no admin key exists yet, it becomes the first admin key. */
 export async function ensureBootstrapAdmin(deps: RegistryDeps, token: string | undefined): Promise<boolean> {
   if (!token || (await hasActiveAdminKey(deps.database.db))) return false;
-  await createApiKey(deps, undefined, { role: 'admin', label: 'bootstrap', token });
+  try {
+    await createApiKey(deps, undefined, { role: 'admin', label: 'bootstrap', token });
+  } catch (error) {
+    // Another process registered the same bootstrap token first: that is the desired end state.
+    if (isUniqueViolation(error) && /token_hash/.test((error as Error).message)) return false;
+    throw error;
+  }
   return true;
 }
 

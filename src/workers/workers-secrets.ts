@@ -4,18 +4,15 @@
  * pseudonym key would split every contributor and defeat deduplication across isolates. So both
  * keys are required in every environment, and a missing one fails with its name.
  */
-import { Buffer } from 'node:buffer';
 import { ConfigError, type Environment } from '../config';
 import type { Secrets } from '../deps';
+import { decodeKeyMaterial } from '../secrets/key-material';
 
-/** Hex (even length) or base64, as the Node server accepts them. */
 function decodeKey(name: string, value: string | undefined, minBytes: number): Uint8Array {
   if (!value) {
     throw new ConfigError(`${name}: required on Workers (wrangler secret put ${name}; .dev.vars for wrangler dev)`);
   }
-  const bytes = /^[0-9a-f]+$/i.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-  if (bytes.length < minBytes) throw new ConfigError(`${name}: must encode at least ${minBytes} bytes (hex or base64)`);
-  return new Uint8Array(bytes);
+  return decodeKeyMaterial(name, value, minBytes);
 }
 
 export function secretsFromEnvironment(env: Pick<Environment, 'PSEUDONYM_KEY' | 'SIGNING_KEY'>): Secrets {
