@@ -4,21 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
-import { COUNTER_CELL_COLUMNS } from './schema';
-
-const FLAG_COLUMNS = new Set([
-  'cross_org',
-  'mfa',
-  'sso',
-  'link_expiry',
-  'download_limit',
-  'ip_allowlist',
-  'watermark',
-  'dlp_scan',
-  'customer_managed_keys',
-  'hash_verified',
-  'signature_verified',
-]);
+import { COUNTER_CELL_COLUMNS, COUNTER_FLAG_COLUMNS, type CounterCellColumn } from './schema';
 
 // Kysely<any> is the documented type for migrations: they must not depend on the current schema type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -84,7 +70,7 @@ const initialSchema: Migration = {
     // The builder tracks column names in its type; a loop over the cell columns widens it to string.
     let counters = db.schema.createTable('counters') as ReturnType<AnyDb['schema']['createTable']>;
     for (const column of ['period', 'contributor', ...COUNTER_CELL_COLUMNS]) {
-      counters = counters.addColumn(column, FLAG_COLUMNS.has(column) ? 'integer' : 'text', (c) => c.notNull());
+      counters = counters.addColumn(column, COUNTER_FLAG_COLUMNS.has(column as CounterCellColumn) ? 'integer' : 'text', (c) => c.notNull());
     }
     // The key is one compact column (the cell's values joined) rather than all twenty cell columns:
     // a twenty-two-column composite index doubled the table's size and dominated upsert time.

@@ -212,7 +212,7 @@ export type Consent = Selectable<ConsentsTable>;
 export type NewConsent = Insertable<ConsentsTable>;
 export type CounterRow = Selectable<CountersTable>;
 
-/** The generalized cell columns of a counter row, in primary-key order. */
+/** The generalized cell columns of a counter row, in cell-key order. */
 export const COUNTER_CELL_COLUMNS = [
   'protocol',
   'direction',
@@ -237,3 +237,18 @@ export const COUNTER_CELL_COLUMNS = [
 ] as const satisfies readonly (keyof CountersTable)[];
 
 export type CounterCellColumn = (typeof COUNTER_CELL_COLUMNS)[number];
+
+/** Cell columns holding 0/1 flags (stored as integers); the others hold vocabulary strings. */
+export const COUNTER_FLAG_COLUMNS: ReadonlySet<CounterCellColumn> = new Set<CounterCellColumn>([
+  'cross_org',
+  'mfa',
+  'sso',
+  'link_expiry',
+  'download_limit',
+  'ip_allowlist',
+  'watermark',
+  'dlp_scan',
+  'customer_managed_keys',
+  'hash_verified',
+  'signature_verified',
+]);

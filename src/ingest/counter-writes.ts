@@ -17,7 +17,7 @@
  */
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectName } from '../db/database';
-import { COUNTER_CELL_COLUMNS, type DB } from '../db/schema';
+import { COUNTER_CELL_COLUMNS, COUNTER_FLAG_COLUMNS, type DB } from '../db/schema';
 import { RESEARCH_SCOPE } from '../consent/consent-coverage';
 import type { GeneralizedCell } from './generalize';
 
@@ -38,20 +38,6 @@ export interface TallyIncrement {
 type ColumnType = 'text' | 'integer' | 'bigint';
 type JsonColumn = readonly [name: string, type: ColumnType];
 
-const FLAG_COLUMNS = new Set<string>([
-  'cross_org',
-  'mfa',
-  'sso',
-  'link_expiry',
-  'download_limit',
-  'ip_allowlist',
-  'watermark',
-  'dlp_scan',
-  'customer_managed_keys',
-  'hash_verified',
-  'signature_verified',
-]);
-
 const EVENT_COLUMNS: readonly JsonColumn[] = [
   ['h', 'text'],
   ['p', 'text'],
@@ -65,7 +51,7 @@ const CELL_COLUMNS: readonly JsonColumn[] = [
   ['p', 'text'],
   ['c', 'text'],
   ['cell_key', 'text'],
-  ...COUNTER_CELL_COLUMNS.map((column): JsonColumn => [column, FLAG_COLUMNS.has(column) ? 'integer' : 'text']),
+  ...COUNTER_CELL_COLUMNS.map((column): JsonColumn => [column, COUNTER_FLAG_COLUMNS.has(column) ? 'integer' : 'text']),
 ];
 
 /** Non-accepted tallies: [period, outcome, count, subtract this batch's accepted count for the period (0|1)]. */

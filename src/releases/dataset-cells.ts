@@ -10,13 +10,24 @@
  * A cell is identified by one string (its dimension values joined by a separator no value can
  * contain), which is what the privacy engine groups by; `decodeCell` splits it back.
  */
-import type { CounterCellColumn } from '../db/schema';
+import { COUNTER_CELL_COLUMNS, type CounterCellColumn } from '../db/schema';
 import { COUNTER_COLUMN_VALUES, type CellValue } from './counter-column-vocabulary';
 import type { ConditionSpec, DatasetSpec, DimensionSpec } from './dataset-spec';
 
 const SEPARATOR = '\u001f';
 
 export type CounterCells = Partial<Record<CounterCellColumn, CellValue>>;
+
+/** A row as an array of column values, in the order of a layout (e.g. a SELECT's column list). */
+export type RowValues = readonly unknown[];
+
+/** The per-row functions of a mapper, compiled for one column layout. */
+export interface RowMapper {
+  /** True when the row passes the filters. */
+  matches(row: RowValues): boolean;
+  /** Appends the row's cell numbers to `into` (none when a dimension drops the row). */
+  cellIndexes(row: RowValues, into: number[]): void;
+}
 
 export interface DatasetCellMapper {
   /** Columns the dimensions read. */
@@ -25,22 +36,27 @@ export interface DatasetCellMapper {
   readonly filters: readonly ConditionSpec[];
   /** Cells are numbered 0 .. cellCount - 1 (the product of the dimensions' domain sizes). */
   readonly cellCount: number;
-  /** True when the row passes the filters. */
-  matches(row: CounterCells): boolean;
-  /** Appends the row's cell numbers to `into` (none when a dimension drops the row). */
-  cellIndexes(row: CounterCells, into: number[]): void;
+  /**
+   * The per-row functions for rows given as value arrays in `layout` order. Arrays rather than
+   * objects because element loads by a fixed index are far cheaper than property loads by a
+   * column name chosen at run time, and this runs millions of times per release.
+   */
+  forLayout(layout: readonly string[]): RowMapper;
   /** The key of a cell number; the same string every time, so equal cells share one string. */
   cellKey(cell: number): string;
-  /** The row's cell keys (convenience over cellIndexes + cellKey). */
+  /** Convenience for one row given as an object: does it pass the filters? */
+  matches(row: CounterCells): boolean;
+  /** Convenience for one row given as an object: its cell keys. */
   cellsOf(row: CounterCells): readonly string[];
   decodeCell(cell: string): string[];
 }
 
-type ConditionTest = (row: CounterCells) => boolean;
+type ConditionTest = (row: RowValues) => boolean;
+type SlotOf = (column: string) => number;
 
 /** The values as stored, in both spellings a driver may return (0 and '0'), so tests need no conversion. */
-function bothSpellings(values: readonly CellValue[]): Set<CellValue> {
-  const set = new Set<CellValue>();
+function bothSpellings(values: readonly CellValue[]): Set<unknown> {
+  const set = new Set<unknown>();
   for (const value of values) {
     set.add(value);
     set.add(String(value));
@@ -49,14 +65,14 @@ function bothSpellings(values: readonly CellValue[]): Set<CellValue> {
   return set;
 }
 
-function compileCondition(condition: ConditionSpec): ConditionTest {
-  const column = condition.column as CounterCellColumn;
+function compileCondition(condition: ConditionSpec, slotOf: SlotOf): ConditionTest {
+  const slot = slotOf(condition.column);
   const listed = bothSpellings(condition.in ?? condition.notIn ?? []);
-  return condition.in !== undefined ? (row) => listed.has(row[column]!) : (row) => !listed.has(row[column]!);
+  return condition.in !== undefined ? (row) => listed.has(row[slot]) : (row) => !listed.has(row[slot]);
 }
 
-function compileAll(conditions: readonly ConditionSpec[]): ConditionTest {
-  const tests = conditions.map(compileCondition);
+function compileAll(conditions: readonly ConditionSpec[], slotOf: SlotOf): ConditionTest {
+  const tests = conditions.map((condition) => compileCondition(condition, slotOf));
   switch (tests.length) {
     case 0:
       return () => true;
@@ -72,25 +88,26 @@ function compileAll(conditions: readonly ConditionSpec[]): ConditionTest {
 
 /**
  * Dimension values are positions in the dimension's domain, and a cell is the mixed-radix number
- * of its positions, so the per-row work is a few map lookups and multiplications: no strings are
- * built per row (the key of each cell index is built once, on first use).
+ * of its positions, so the per-row work is a few lookups and multiplications: no strings are built
+ * per row (the key of each cell number is built once, on first use).
  */
-type Position = (row: CounterCells) => number;
+type Position = (row: RowValues) => number;
 
-function compilePosition(spec: DatasetSpec, dimension: Exclude<DimensionSpec, { kind: 'flags' }>): Position {
+function compilePosition(spec: DatasetSpec, dimension: Exclude<DimensionSpec, { kind: 'flags' }>, slotOf: SlotOf): Position {
   const domain = dimensionDomain(spec, dimension);
   const positionOf = new Map(domain.map((value, index) => [value, index]));
   if (dimension.kind === 'column') {
     const column = dimension.column as CounterCellColumn;
-    const positions = new Map<CellValue, number>();
+    const slot = slotOf(column);
+    const positions = new Map<unknown, number>();
     for (const value of COUNTER_COLUMN_VALUES[column]) {
       const position = positionOf.get(dimension.labels?.[String(value)] ?? String(value));
       if (position === undefined) continue; // excluded by a filter on the same column
       for (const spelling of bothSpellings([value])) positions.set(spelling, position);
     }
-    return (row) => positions.get(row[column]!) ?? -1;
+    return (row) => positions.get(row[slot]) ?? -1;
   }
-  const cases = dimension.cases.map((entry) => ({ position: positionOf.get(entry.value)!, test: compileAll(entry.when) }));
+  const cases = dimension.cases.map((entry) => ({ position: positionOf.get(entry.value)!, test: compileAll(entry.when, slotOf) }));
   const otherwise = dimension.otherwise === null ? -1 : positionOf.get(dimension.otherwise)!;
   return (row) => {
     for (const entry of cases) if (entry.test(row)) return entry.position;
@@ -99,14 +116,14 @@ function compilePosition(spec: DatasetSpec, dimension: Exclude<DimensionSpec, { 
 }
 
 /** A flag set: appends the positions of the set flags (or of the "none" value) to `into`. */
-function compileFlagPositions(dimension: Extract<DimensionSpec, { kind: 'flags' }>): (row: CounterCells, into: number[]) => void {
-  const flags = dimension.flags.map((flag, position) => ({ position, column: flag.column as CounterCellColumn }));
-  const none = dimension.none === null ? -1 : flags.length;
+function compileFlagPositions(dimension: Extract<DimensionSpec, { kind: 'flags' }>, slotOf: SlotOf): (row: RowValues, into: number[]) => void {
+  const slots = dimension.flags.map((flag) => slotOf(flag.column));
+  const none = dimension.none === null ? -1 : slots.length;
   return (row, into) => {
     const before = into.length;
-    for (const flag of flags) {
-      const stored = row[flag.column];
-      if (stored === 1 || stored === '1') into.push(flag.position);
+    for (let position = 0; position < slots.length; position += 1) {
+      const stored = row[slots[position]!];
+      if (stored === 1 || stored === '1') into.push(position);
     }
     if (into.length === before && none >= 0) into.push(none);
   };
@@ -123,9 +140,64 @@ export function dimensionColumnsOf(dimension: DimensionSpec): CounterCellColumn[
   }
 }
 
+function compileRowMapper(spec: DatasetSpec, strides: readonly number[], layout: readonly string[]): RowMapper {
+  const slotOf: SlotOf = (column) => {
+    const slot = layout.indexOf(column);
+    if (slot < 0) throw new Error(`the row layout lacks column ${column}, which dataset ${spec.id} reads`);
+    return slot;
+  };
+  const matches = compileAll(spec.filters, slotOf);
+  if (spec.dimensions.every((dimension) => dimension.kind !== 'flags')) {
+    // Common case: one value per dimension, so at most one cell per row.
+    const positions = spec.dimensions.map((dimension) => compilePosition(spec, dimension as Exclude<DimensionSpec, { kind: 'flags' }>, slotOf));
+    return {
+      matches,
+      cellIndexes: (row, into) => {
+        let cell = 0;
+        for (let index = 0; index < positions.length; index += 1) {
+          const position = positions[index]!(row);
+          if (position < 0) return;
+          cell += position * strides[index]!;
+        }
+        into.push(cell);
+      },
+    };
+  }
+  const parts = spec.dimensions.map((dimension) => {
+    if (dimension.kind === 'flags') return compileFlagPositions(dimension, slotOf);
+    const position = compilePosition(spec, dimension, slotOf);
+    return (row: RowValues, into: number[]) => {
+      const found = position(row);
+      if (found >= 0) into.push(found);
+    };
+  });
+  // Reused buffers: the cross product of the dimensions' positions, built without allocating per row.
+  const positions: number[] = [];
+  let cells: number[] = [];
+  let next: number[] = [];
+  return {
+    matches,
+    cellIndexes: (row, into) => {
+      cells.length = 0;
+      cells.push(0);
+      for (let index = 0; index < parts.length; index += 1) {
+        positions.length = 0;
+        parts[index]!(row, positions);
+        if (positions.length === 0) return;
+        next.length = 0;
+        const stride = strides[index]!;
+        for (const cell of cells) for (const position of positions) next.push(cell + position * stride);
+        const filled = next;
+        next = cells;
+        cells = filled;
+      }
+      for (const cell of cells) into.push(cell);
+    },
+  };
+}
+
 export function createDatasetCellMapper(spec: DatasetSpec): DatasetCellMapper {
   const dimensionColumns = [...new Set(spec.dimensions.flatMap(dimensionColumnsOf))];
-  const matches = compileAll(spec.filters);
   const domains = spec.dimensions.map((dimension) => dimensionDomain(spec, dimension));
   const strides: number[] = [];
   let cellCount = 1;
@@ -142,58 +214,18 @@ export function createDatasetCellMapper(spec: DatasetSpec): DatasetCellMapper {
     }
     return key;
   };
-
-  let cellIndexes: (row: CounterCells, into: number[]) => void;
-  if (spec.dimensions.every((dimension) => dimension.kind !== 'flags')) {
-    // Common case: one value per dimension, so at most one cell per row.
-    const positions = spec.dimensions.map((dimension) => compilePosition(spec, dimension as Exclude<DimensionSpec, { kind: 'flags' }>));
-    cellIndexes = (row, into) => {
-      let cell = 0;
-      for (let index = 0; index < positions.length; index += 1) {
-        const position = positions[index]!(row);
-        if (position < 0) return;
-        cell += position * strides[index]!;
-      }
-      into.push(cell);
-    };
-  } else {
-    const parts = spec.dimensions.map((dimension) => {
-      if (dimension.kind === 'flags') return compileFlagPositions(dimension);
-      const position = compilePosition(spec, dimension);
-      return (row: CounterCells, into: number[]) => {
-        const found = position(row);
-        if (found >= 0) into.push(found);
-      };
-    });
-    // Reused buffers: the cross product of the dimensions' positions, built without allocating per row.
-    const positions: number[] = [];
-    let cells: number[] = [];
-    let next: number[] = [];
-    cellIndexes = (row, into) => {
-      cells.length = 0;
-      cells.push(0);
-      for (let index = 0; index < parts.length; index += 1) {
-        positions.length = 0;
-        parts[index]!(row, positions);
-        if (positions.length === 0) return;
-        next.length = 0;
-        const stride = strides[index]!;
-        for (const cell of cells) for (const position of positions) next.push(cell + position * stride);
-        [cells, next] = [next, cells];
-      }
-      for (const cell of cells) into.push(cell);
-    };
-  }
+  const objectRows = compileRowMapper(spec, strides, COUNTER_CELL_COLUMNS);
+  const valuesOf = (row: CounterCells) => COUNTER_CELL_COLUMNS.map((column) => row[column]);
   return {
     dimensionColumns,
     filters: spec.filters,
     cellCount,
-    matches,
-    cellIndexes,
+    forLayout: (layout) => compileRowMapper(spec, strides, layout),
     cellKey,
+    matches: (row) => objectRows.matches(valuesOf(row)),
     cellsOf: (row) => {
       const cells: number[] = [];
-      cellIndexes(row, cells);
+      objectRows.cellIndexes(valuesOf(row), cells);
       return cells.map(cellKey);
     },
     decodeCell: (cell) => cell.split(SEPARATOR),
@@ -210,10 +242,13 @@ export function dimensionDomain(spec: DatasetSpec, dimension: DimensionSpec): st
   switch (dimension.kind) {
     case 'column': {
       const column = dimension.column as CounterCellColumn;
-      const keep = compileAll(spec.filters.filter((condition) => condition.column === column));
+      const keep = compileAll(
+        spec.filters.filter((condition) => condition.column === column),
+        () => 0,
+      );
       // Several stored values may share a label (a coarser category): the domain lists it once.
       const labels = COUNTER_COLUMN_VALUES[column]
-        .filter((value) => keep({ [column]: value }))
+        .filter((value) => keep([value]))
         .map((value) => dimension.labels?.[String(value)] ?? String(value));
       return [...new Set(labels)];
     }

@@ -16,7 +16,7 @@ import { type Kysely, sql } from 'kysely';
 import { toCount } from '../db/database';
 import type { CounterCellColumn, DB } from '../db/schema';
 import type { ContributionRow } from '../privacy';
-import type { CounterCells, DatasetCellMapper } from './dataset-cells';
+import type { DatasetCellMapper } from './dataset-cells';
 
 export const DEFAULT_ROWS_PER_PAGE = 50_000;
 
@@ -37,11 +37,11 @@ export async function countPeriodCounters(db: Kysely<DB>, period: string): Promi
   return toCount(row.n);
 }
 
-interface CounterPageRow extends CounterCells {
-  contributor: string;
-  cell_key: string;
-  events: number | string;
-  bytes: number | string;
+/** Drivers return columns in SELECT order, so Object.values is the row in `layout` order; checked once per page. */
+function valuesInLayoutOrder(record: object | undefined, layout: readonly string[]): boolean {
+  if (!record) return true;
+  const keys = Object.keys(record);
+  return keys.length === layout.length && keys.every((key, index) => key === layout[index]);
 }
 
 /**
@@ -66,6 +66,9 @@ export async function readPeriodContributions(
     seen: new Uint8Array(reader.mapper.cellCount),
     touched: [] as number[],
   }));
+  // Every page selects the same columns, so each row is handled as its array of values in this order.
+  const layout = ['contributor', 'cell_key', 'events', 'bytes', ...columns];
+  const rowMappers = readers.map((reader) => reader.mapper.forLayout(layout));
   const rowCells: number[] = [];
   let contributor: string | undefined;
   const flush = () => {
@@ -93,16 +96,19 @@ export async function readPeriodContributions(
       const { contributor: lastContributor, cellKey } = after;
       query = query.where(sql<boolean>`(contributor, cell_key) > (${lastContributor}, ${cellKey})`);
     }
-    const page = (await query.orderBy('contributor').orderBy('cell_key').limit(rowsPerPage).execute()) as unknown as CounterPageRow[];
-    for (const row of page) {
-      if (row.contributor !== contributor) {
+    const page = await query.orderBy('contributor').orderBy('cell_key').limit(rowsPerPage).execute();
+    const ordered = valuesInLayoutOrder(page[0], layout);
+    for (const record of page) {
+      const row = ordered ? Object.values(record) : layout.map((column) => (record as Record<string, unknown>)[column]);
+      const rowContributor = row[0] as string;
+      if (rowContributor !== contributor) {
         flush();
-        contributor = row.contributor;
+        contributor = rowContributor;
       }
-      const count = toCount(row.events);
-      const bytes = toCount(row.bytes);
+      const count = toCount(row[2] as number | string);
+      const bytes = toCount(row[3] as number | string);
       for (let index = 0; index < readers.length; index += 1) {
-        const { mapper } = readers[index]!;
+        const mapper = rowMappers[index]!;
         if (!mapper.matches(row)) continue;
         const { counts, bytes: byteTotals, seen, touched } = pending[index]!;
         rowCells.length = 0;

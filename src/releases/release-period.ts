@@ -27,7 +27,7 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { type Period, parsePeriodId, periodContaining, periodsBetween } from '../ingest/period';
 import { type CellRelease, releaseCells } from '../privacy';
-import { type BuiltPackage, buildDataPackage, CSV_PATH, JSON_PATH } from './data-package';
+import { type BuiltPackage, buildDataPackage } from './data-package';
 import { createDatasetCellMapper } from './dataset-cells';
 import { type CataloguedDataset, datasetCatalogueOf } from './dataset-catalogue';
 import { BYTE_UNITS } from './dataset-spec';

@@ -3,10 +3,9 @@
  * budget ledger and the signing keys. Plain query functions taking the db first; the write side
  * returns compiled queries so the release job can run them as one atomic unit on every dialect.
  */
-import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import { isUniqueViolation } from '../db/constraint-errors';
 import type { DB, PeriodReleasesTable, ReleaseFilesTable, ReleasesTable } from '../db/schema';
-import type { Selectable } from 'kysely';
 
 export type PeriodReleaseRow = Selectable<PeriodReleasesTable>;
 export type ReleaseRow = Selectable<ReleasesTable>;
@@ -212,10 +211,6 @@ export function listReleasesOfDataset(db: Kysely<DB>, datasetId: string): Promis
     .orderBy('period', 'desc')
     .orderBy('created_at', 'desc')
     .execute();
-}
-
-export function listReleasesOfPeriod(db: Kysely<DB>, period: string): Promise<ReleaseSummaryRow[]> {
-  return db.selectFrom('releases').select(releaseSummaryColumns).where('period', '=', period).orderBy('dataset_id').execute();
 }
 
 export function findRelease(db: Kysely<DB>, releaseId: string): Promise<ReleaseRow | undefined> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodReleaseResult } from '../../src/releases/release-period';
 import { registerConsentingOrg } from '../support/fixtures';
-import { ADMIN_TOKEN, createTestApp, requestJson, type TestApp } from '../support/test-app';
+import { ADMIN_TOKEN, createTestApp, requestJson } from '../support/test-app';
 import { publishTestPeriod, TEST_RELEASE_CONFIG } from './release-fixtures';
 
 type Caller = 'anonymous' | 'invalid' | 'ingest' | 'researcher' | 'privacy_officer' | 'admin';
