@@ -3,7 +3,7 @@
  * consent records, per-period counters keyed by a pseudonym, replay guards keyed by a keyed hash,
  * and release artefacts.
  */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are ISO-8601 UTC strings on every dialect, so SQLite, D1 and PostgreSQL agree byte for byte. */
 type Timestamp = string;
@@ -161,7 +161,7 @@ export interface ReleaseFilesTable {
 }
 
 export interface BudgetLedgerTable {
-  id: Generated<number>;
+  id: string;
   period: string;
   dataset_id: string;
   release_id: string | null;
