@@ -12,7 +12,8 @@
  * Rows travel as two JSON array parameters (D1 allows only 100 bound parameters per statement):
  * the batch's distinct cells, and its events as [hash, period, contributor, cell index, bytes].
  * Events of one batch mostly repeat a few cells, so counters are upserted once per distinct cell.
- * Positional arrays rather than objects keep SQLite's JSON extraction cheap. Every statement
+ * Positional arrays rather than objects, read through SQLite's jsonb_each (binary JSON: each
+ * element access skips re-parsing text), keep the extraction cheap. Every statement
  * orders rows by key so that concurrent batches take row locks in the same order.
  */
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
@@ -69,7 +70,7 @@ function jsonRowsSelect(dialect: DialectName, json: string, columns: readonly Js
     return sql`SELECT ${projection} FROM jsonb_array_elements(${json}::jsonb) AS x`;
   }
   const projection = sql.raw(columns.map(([name], index) => `value ->> ${index} AS ${name}`).join(', '));
-  return sql`SELECT ${projection} FROM json_each(${json})`;
+  return sql`SELECT ${projection} FROM jsonb_each(${json})`;
 }
 
 /** A derived table over a JSON array of positional arrays. */
@@ -130,9 +131,6 @@ export function buildBatchWrite(
   const upsertTallies = (select: RawBuilder<unknown>) =>
     sql`INSERT INTO ingest_tallies (org_id, period, outcome, events) ${select}
         ON CONFLICT (org_id, period, outcome) DO UPDATE SET events = ingest_tallies.events + excluded.events`;
-  const acceptedIn = (periodColumn: RawBuilder<unknown>) =>
-    sql`(SELECT count(*) FROM replay_guards g WHERE g.batch_id = ${input.batchId} AND g.period = ${periodColumn})`;
-
   const tallyRows: unknown[][] = input.knownTallies.map((tally) => [tally.period, tally.outcome, tally.events, 0]);
   let acceptedResultIndex = -1;
   if (input.events.length > 0) {
@@ -175,10 +173,19 @@ export function buildBatchWrite(
   }
   if (tallyRows.length > 0) {
     const tallies = jsonRows(dialect, JSON.stringify(tallyRows), TALLY_COLUMNS, 't');
-    const increment = sql`t.n - t.s * ${acceptedIn(sql.raw('t.p'))}`;
+    // This batch's accepted events per period, counted once through the batch index (a correlated
+    // subquery per tally row let SQLite pick the period index and scan the whole period instead).
     queries.push(
-      upsertTallies(sql`SELECT ${input.orgId}, t.p, t.o, sum(${increment}) FROM ${tallies}
-                        WHERE t.s = 0 OR ${consentStillActive} GROUP BY t.p, t.o HAVING sum(${increment}) > 0 ORDER BY t.p, t.o`).compile(db),
+      sql`WITH accepted AS (SELECT g.period, count(*) AS n FROM replay_guards g WHERE g.batch_id = ${input.batchId} GROUP BY g.period),
+               increments AS (
+                 SELECT t.p, t.o, t.n - t.s * coalesce(a.n, 0) AS n
+                 FROM ${tallies} LEFT JOIN accepted a ON a.period = t.p
+                 WHERE t.s = 0 OR ${consentStillActive}
+               )
+          INSERT INTO ingest_tallies (org_id, period, outcome, events)
+          SELECT ${input.orgId}, i.p, i.o, sum(i.n) FROM increments i
+          WHERE true GROUP BY i.p, i.o HAVING sum(i.n) > 0 ORDER BY i.p, i.o
+          ON CONFLICT (org_id, period, outcome) DO UPDATE SET events = ingest_tallies.events + excluded.events`.compile(db),
     );
   }
   return { queries, acceptedResultIndex };
