@@ -6,33 +6,21 @@
  * screenshots to test-artifacts/datasets-console/.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodReleaseResult } from '../../src/releases/release-period';
 import { crowd, insertCounters, publishTestPeriod, TEST_RELEASE_CONFIG } from '../releases/release-fixtures';
+import { type BrowserHarness, expectChartDrawn as expectCanvasDrawn, openBrowserHarness } from '../support/browser-harness';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const ARTIFACTS = 'test-artifacts/datasets-console';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 describe('dataset browser in Chromium', () => {
   let testApp: TestApp;
-  let server: ServerType;
-  let browser: Browser;
+  let harness: BrowserHarness;
   let page: Page;
   let baseUrl: string;
   let releases: PeriodReleaseResult[];
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -44,38 +32,16 @@ describe('dataset browser in Chromium', () => {
     ]);
     releases = [await publishTestPeriod(testApp, { period: '2026-W47' }), await publishTestPeriod(testApp, { period: '2026-W48' })];
 
-    server = serve({ fetch: testApp.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    harness = await openBrowserHarness(testApp.app.fetch);
+    ({ page, baseUrl, consoleErrors } = harness);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await harness?.close();
     await testApp?.dispose();
   });
 
-  async function expectChartDrawn(canvasId: string) {
-    await page.waitForFunction((id) => {
-      const canvas = document.getElementById(id) as HTMLCanvasElement | null;
-      const chart = (window as unknown as { Chart?: { getChart(c: HTMLCanvasElement): unknown } }).Chart;
-      return canvas !== null && chart?.getChart(canvas) !== undefined;
-    }, canvasId);
-    const painted = await page.evaluate((id) => {
-      const canvas = document.getElementById(id) as HTMLCanvasElement;
-      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
-      let count = 0;
-      for (let index = 3; index < pixels.length; index += 4) if ((pixels[index] ?? 0) > 0) count += 1;
-      return count;
-    }, canvasId);
-    expect(painted, `${canvasId} painted pixels`).toBeGreaterThan(500);
-  }
+  const expectChartDrawn = (canvasId: string) => expectCanvasDrawn(page, canvasId);
 
   it('lists the catalogue with each dataset\'s latest release and downloads', async () => {
     const response = await page.goto(`${baseUrl}/console/datasets`);
