@@ -3,10 +3,9 @@
  * its downloads and how to verify them, its methodology, and every release with its chain link.
  */
 import type { CataloguedDataset } from '../../releases/dataset-catalogue';
-import { MEASURE_UNITS } from '../../releases/dataset-catalogue';
 import type { ReleaseSummaryRow } from '../../releases/release-repository';
 import { ChartCanvas } from '../shared/console-layout';
-import { intervalChart, MEASURE_LABELS, type PublishedCell } from './dataset-release-view';
+import { intervalChart, MEASURE_LABELS, measureTitle, type PublishedCell } from './dataset-release-view';
 
 const short = (value: string) => `${value.slice(0, 8)}…`;
 const formatInteger = (value: number) => value.toLocaleString('en-US');
@@ -73,7 +72,7 @@ export function DatasetPage(props: {
             <>
               {spec.measures.map((measure) => (
                 <>
-                  <h3>{`${MEASURE_LABELS[measure]}, ${MEASURE_UNITS[measure](spec)}`}</h3>
+                  <h3>{measureTitle(measure, spec)}</h3>
                   <ChartCanvas
                     id={`chart-${measure}`}
                     label={`${MEASURE_LABELS[measure]} per cell with 95% intervals`}

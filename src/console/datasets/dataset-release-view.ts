@@ -27,6 +27,13 @@ export const MEASURE_LABELS: Record<Measure, string> = {
   clamped_byte_sum: 'Bytes (clamped)',
 };
 
+/** "Bytes (clamped), MB (10^6 bytes)"; the unit is left out when it only repeats the label. */
+export function measureTitle(measure: Measure, spec: Parameters<(typeof MEASURE_UNITS)[keyof typeof MEASURE_UNITS]>[0]): string {
+  const label = MEASURE_LABELS[measure];
+  const unit = MEASURE_UNITS[measure](spec);
+  return unit.toLowerCase() === label.toLowerCase() ? label : `${label}, ${unit}`;
+}
+
 export function publishedCells(dataset: CataloguedDataset, rows: readonly TidyRow[]): PublishedCell[] {
   const names = dataset.spec.dimensions.map((dimension) => dimension.name);
   const cells = new Map<string, PublishedCell>();
@@ -79,7 +86,7 @@ export function intervalChart(dataset: CataloguedDataset, cells: readonly Publis
     },
     options: {
       indexAxis: 'y',
-      scales: { x: { title: { display: true, text: `${MEASURE_LABELS[measure]}, ${MEASURE_UNITS[measure](dataset.spec)}` } } },
+      scales: { x: { title: { display: true, text: measureTitle(measure, dataset.spec) } } },
       plugins: { legend: { position: 'bottom' } },
     },
   };
