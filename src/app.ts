@@ -15,6 +15,8 @@ import { requestLog } from './http/middleware/request-log';
 import { createErrorHandler, describeIssues, problemResponse } from './http/problem';
 import { registerRoutes } from './http/routes';
 
+const PUBLIC_ARTEFACT_PATHS = /^\/(v1\/datasets|v1\/releases|v1\/signing-keys|\.well-known)(\/|$)/;
+
 /** Bodies of JSON routes other than ingest (which enforces its own, post-decompression limit). */
 const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -37,6 +39,12 @@ export function createApp(deps: AppDeps): App {
     await next();
   });
   app.use('*', requestLog(deps.logger, deps.clock));
+  // Published datasets and signing keys are public artefacts that other origins may embed; this
+  // runs outside secureHeaders so its value wins over the default same-origin policy.
+  app.use('*', async (c, next) => {
+    await next();
+    if (PUBLIC_ARTEFACT_PATHS.test(c.req.path)) c.res.headers.set('cross-origin-resource-policy', 'cross-origin');
+  });
   app.use(
     '*',
     secureHeaders({

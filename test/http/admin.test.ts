@@ -138,6 +138,10 @@ describe.each(TEST_DIALECTS)('admin registry on %s', (dialect) => {
       expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(response.headers.get('strict-transport-security')).toContain('max-age=');
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      const jwks = await requestJson(testApp, 'GET', '/.well-known/jwks.json');
+      expect(jwks.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      expect(jwks.headers.get('x-content-type-options')).toBe('nosniff');
       const failure = await sendBatch(testApp, 'tagg_ing_x'.padEnd(40, 'x'), [transferEvent()]);
       expect(failure.text).not.toMatch(/at .*\.ts:|SELECT|sqlite|postgres/i);
     });
