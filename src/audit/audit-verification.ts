@@ -5,15 +5,27 @@
  * - `prev-hash-mismatch`: the entry does not link to the entry before it (that one was replaced or
  *   re-hashed, or rows were reordered);
  * - `details-not-json` / `details-not-canonical`: the stored details are not the canonical JSON that was hashed;
- * - `hash-mismatch`: the entry's content no longer matches its hash (it was edited).
- * A chain cannot reveal that its newest entries were cut off; compare the reported head with one
- * recorded elsewhere (a printed report, a release, a ticket) for that.
+ * - `hash-mismatch`: the entry's content no longer matches its hash (it was edited);
+ * - `anchor-mismatch`: a signed release anchored this entry with another hash (rewritten chain);
+ * - `truncated`: a signed release anchors an entry the chain no longer reaches, or a published
+ *   release has no `release.published` entry: the newest entries were cut off.
+ * A chain alone cannot reveal that its newest entries were cut off; the anchors in signed releases
+ * (chain.auditLogHead of each datapackage.json) and the releases table can, up to the last release.
  */
 import type { AppDeps } from '../deps';
 import { auditEntryHash, canonicalJson, GENESIS_HASH } from './audit-log';
 import { readAuditChainPage } from './audit-repository';
 
-export type AuditBreakReason = 'sequence-gap' | 'prev-hash-mismatch' | 'details-not-json' | 'details-not-canonical' | 'hash-mismatch';
+export const AUDIT_BREAK_REASONS = [
+  'sequence-gap',
+  'prev-hash-mismatch',
+  'details-not-json',
+  'details-not-canonical',
+  'hash-mismatch',
+  'anchor-mismatch',
+  'truncated',
+] as const;
+export type AuditBreakReason = (typeof AUDIT_BREAK_REASONS)[number];
 
 export interface AuditBreak {
   seq: number;
@@ -32,7 +44,30 @@ export interface AuditVerification {
 
 const PAGE_SIZE = 1000;
 
+interface ReleaseAnchors {
+  /** Audit entries anchored by signed releases: seq -> expected hash and the anchoring release. */
+  bySeq: Map<number, { hash: string; releaseId: string }>;
+  /** Published releases whose `release.published` entry has not been seen yet. */
+  unrecorded: Set<string>;
+}
+
+async function readReleaseAnchors(deps: Pick<AppDeps, 'database'>): Promise<ReleaseAnchors> {
+  const releases = await deps.database.db.selectFrom('releases').select(['id', 'datapackage']).execute();
+  const bySeq = new Map<number, { hash: string; releaseId: string }>();
+  for (const release of releases) {
+    const head = (JSON.parse(release.datapackage) as { chain?: { auditLogHead?: { seq: number; hash: string } | null } }).chain?.auditLogHead;
+    if (head) bySeq.set(head.seq, { hash: head.hash, releaseId: release.id });
+  }
+  return { bySeq, unrecorded: new Set(releases.map((release) => release.id)) };
+}
+
+function releaseIdsRecordedBy(action: string, details: Record<string, unknown>): string[] {
+  if (action !== 'release.published' || !Array.isArray(details.releases)) return [];
+  return (details.releases as { id?: unknown }[]).flatMap((release) => (typeof release.id === 'string' ? [release.id] : []));
+}
+
 export async function verifyAuditChain(deps: Pick<AppDeps, 'database' | 'clock'>): Promise<AuditVerification> {
+  const anchors = await readReleaseAnchors(deps);
   let previous = { seq: 0, hash: GENESIS_HASH };
   let head: AuditVerification['head'] = null;
   let checked = 0;
@@ -85,9 +120,36 @@ export async function verifyAuditChain(deps: Pick<AppDeps, 'database' | 'clock'>
       if (recomputed !== row.hash) {
         return verdict({ seq, reason: 'hash-mismatch', detail: 'The entry\'s content does not match its hash: it was edited after it was written.' });
       }
+      const anchor = anchors.bySeq.get(seq);
+      if (anchor && anchor.hash !== row.hash) {
+        return verdict({
+          seq,
+          reason: 'anchor-mismatch',
+          detail: `Release ${anchor.releaseId} signed this entry with another hash: the chain was rewritten from here.`,
+        });
+      }
+      for (const releaseId of releaseIdsRecordedBy(row.action, details)) anchors.unrecorded.delete(releaseId);
       previous = { seq, hash: row.hash };
       head = { seq, hash: row.hash, at: row.at };
     }
-    if (rows.length < PAGE_SIZE) return verdict(null);
+    if (rows.length < PAGE_SIZE) break;
   }
+  const furthestAnchor = Math.max(0, ...anchors.bySeq.keys());
+  if (furthestAnchor > previous.seq) {
+    const { releaseId } = anchors.bySeq.get(furthestAnchor)!;
+    return verdict({
+      seq: previous.seq + 1,
+      reason: 'truncated',
+      detail: `Release ${releaseId} anchors entry ${furthestAnchor}, but the chain ends at ${previous.seq}: newer entries were removed.`,
+    });
+  }
+  const [unrecorded] = anchors.unrecorded;
+  if (unrecorded !== undefined) {
+    return verdict({
+      seq: previous.seq + 1,
+      reason: 'truncated',
+      detail: `Release ${unrecorded} is published but no audit entry records it: entries were removed.`,
+    });
+  }
+  return verdict(null);
 }

@@ -38,6 +38,8 @@ export interface PackageInput {
   /** 1 for the first release of the dataset. */
   position: number;
   previous: ChainLink | null;
+  /** The audit log's newest entry when the package was built, anchored in the signed descriptor. */
+  auditLogHead: { seq: number; hash: string } | null;
   cells: readonly ReleasedCell[];
 }
 
@@ -276,7 +278,11 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
     chain: {
       position: input.position,
       previous: input.previous,
-      note: 'previous.sha256 is the SHA-256 of the previous release\'s datapackage.json (its RFC 8785 canonical bytes).',
+      auditLogHead: input.auditLogHead,
+      note:
+        'previous.sha256 is the SHA-256 of the previous release\'s datapackage.json (its RFC 8785 canonical bytes). ' +
+        'auditLogHead is the operator\'s audit-log entry (sequence and hash) that was newest when this release was built: ' +
+        'a later audit log without that entry, or with another hash for it, was cut or rewritten.',
     },
   };
   const canonical = canonicalJsonText(descriptor);

@@ -236,6 +236,8 @@ export async function releasePeriod(deps: ReleaseDeps, request: ReleaseRequest):
   for (let attempt = 1; ; attempt += 1) {
     const createdAt = deps.clock.now().toISOString();
     const heads = await Promise.all(computed.map(({ dataset }) => findChainHead(db, dataset.spec.id)));
+    const auditLogHead =
+      (await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()) ?? null;
     const packages: BuiltPackage[] = [];
     const signatures: string[] = [];
     for (const [index, { dataset, release }] of computed.entries()) {
@@ -250,6 +252,7 @@ export async function releasePeriod(deps: ReleaseDeps, request: ReleaseRequest):
         baseUrl: deps.config.publicBaseUrl,
         position: head.length + 1,
         previous: head.head,
+        auditLogHead: auditLogHead && { seq: Number(auditLogHead.seq), hash: auditLogHead.hash },
         cells: release.cells,
       });
       packages.push(built);

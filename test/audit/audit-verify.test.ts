@@ -3,12 +3,13 @@
  * Verification must name the first entry that no longer fits, and why.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditEntryHash } from '../../src/audit/audit-log';
 import { registerConsentingOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, createTestApp, requestJson, type TestApp } from '../support/test-app';
 import { TEST_DIALECTS } from '../support/test-database';
 import { issueApiKey } from '../consent/consent-fixtures';
+import { publishTestPeriod, TEST_RELEASE_CONFIG } from '../releases/release-fixtures';
 
 describe.each(TEST_DIALECTS)('audit chain verification on %s', (dialect) => {
   let testApp: TestApp;
@@ -121,5 +122,57 @@ describe.each(TEST_DIALECTS)('audit chain verification on %s', (dialect) => {
   it('catches details that are no longer JSON', async () => {
     await sql`UPDATE audit_log SET details = ${'{not json'} WHERE seq = 2`.execute(db());
     expect((await verify()).firstBroken).toMatchObject({ seq: 2, reason: 'details-not-json' });
+  });
+});
+
+describe.each(TEST_DIALECTS)('audit anchors in signed releases on %s', (dialect) => {
+  let testApp: TestApp;
+  let officer: string;
+  beforeEach(async () => {
+    testApp = await createTestApp({ dialect, config: TEST_RELEASE_CONFIG });
+    officer = (await issueApiKey(testApp, 'privacy_officer')).token;
+    await publishTestPeriod(testApp);
+  });
+  afterEach(() => testApp.dispose());
+
+  const verify = async () => (await requestJson(testApp, 'GET', '/v1/audit/verify', { token: officer })).json;
+  const db = () => testApp.deps.database.db;
+
+  it('each release anchors the audit head it was built on', async () => {
+    const release = await db().selectFrom('releases').select('datapackage').executeTakeFirstOrThrow();
+    const anchored = JSON.parse(release.datapackage).chain.auditLogHead;
+    const entry = await db().selectFrom('audit_log').select(['seq', 'hash']).where('seq', '=', anchored.seq).executeTakeFirstOrThrow();
+    expect(anchored).toEqual({ seq: Number(entry.seq), hash: entry.hash });
+    expect((await verify()).valid).toBe(true);
+  });
+
+  it('catches the newest entries cut off, which the chain alone cannot show', async () => {
+    const newest = await db().selectFrom('audit_log').select('seq').where('action', '=', 'release.published').executeTakeFirstOrThrow();
+    await db().deleteFrom('audit_log').where('seq', '>=', newest.seq).execute();
+    const result = await verify();
+    expect(result.firstBroken).toMatchObject({ reason: 'truncated', seq: Number(newest.seq) });
+  });
+
+  it('catches a chain rewritten consistently below a release anchor', async () => {
+    // Re-hash the whole chain after editing entry 1: every link is consistent again, but the hash
+    // the release signed for its anchor no longer matches.
+    const rows = await db().selectFrom('audit_log').selectAll().orderBy('seq').execute();
+    let previousHash = '0'.repeat(64);
+    for (const row of rows) {
+      const edited = { ...row, actor_role: row.seq === 1 ? 'forged' : row.actor_role, prev_hash: previousHash };
+      const hash = auditEntryHash({
+        seq: Number(edited.seq),
+        at: edited.at,
+        actorId: edited.actor_id,
+        actorRole: edited.actor_role,
+        action: edited.action,
+        subject: edited.subject,
+        details: JSON.parse(edited.details),
+        prevHash: previousHash,
+      });
+      await db().updateTable('audit_log').set({ actor_role: edited.actor_role, prev_hash: previousHash, hash }).where('seq', '=', row.seq).execute();
+      previousHash = hash;
+    }
+    expect((await verify()).firstBroken).toMatchObject({ reason: 'anchor-mismatch' });
   });
 });

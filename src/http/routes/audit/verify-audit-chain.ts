@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { verifyAuditChain } from '../../../audit/audit-verification';
+import { AUDIT_BREAK_REASONS, verifyAuditChain } from '../../../audit/audit-verification';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, jsonContent, problemResponses } from '../../openapi-common';
@@ -15,7 +15,7 @@ const AuditVerificationSchema = z
     firstBroken: z
       .object({
         seq: z.number().int(),
-        reason: z.enum(['sequence-gap', 'prev-hash-mismatch', 'details-not-json', 'details-not-canonical', 'hash-mismatch']),
+        reason: z.enum(AUDIT_BREAK_REASONS),
         detail: z.string(),
       })
       .nullable(),
