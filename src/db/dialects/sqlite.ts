@@ -2,13 +2,39 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDialectConfig } from 'kysely';
 import { type Database, transactionalExecutor } from '../database';
 import type { DB } from '../schema';
 
 /** Accepts a plain path, `file:path`, or `:memory:`. */
 export function sqlitePathFromUrl(url: string): string {
   return url.startsWith('file:') ? url.slice('file:'.length) : url;
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely prepares every query anew; the ingest statements are a few kilobytes of SQL whose text is
+ * the same for every batch, so compiled statements are kept by their text (least recently used out).
+ * Sharing a statement is safe because Kysely runs one query at a time on this connection, streams
+ * included.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (statement) {
+        statements.delete(text);
+      } else {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 export function createSqliteDatabase(url: string): Database {
@@ -24,7 +50,7 @@ export function createSqliteDatabase(url: string): Database {
   // ORDER BY happens in memory rather than in temporary files.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
