@@ -3,6 +3,7 @@
  * telemetry in two periods, a released period, and snapshots of everything stored per contributor.
  */
 import { sql } from 'kysely';
+import { writeWithAudit } from '../../src/audit/audit-log';
 import { COUNTER_CELL_COLUMNS } from '../../src/db/schema';
 import { createPseudonymizer } from '../../src/ingest/pseudonymizer';
 import { type ConsentingOrg, sendBatch, testEventId, transferEvent } from '../support/fixtures';
@@ -66,25 +67,42 @@ export async function guardSnapshot(testApp: TestApp): Promise<Map<string, strin
   return byContributor;
 }
 
-/** Marks a period released the way the release job does, with one published release of it. */
+/**
+ * Marks a period released the way the release job does, with one published release of it and the
+ * `release.published` audit entry that records it, written in one atomic unit.
+ */
 export async function markReleased(testApp: TestApp, period: string, releaseId: string) {
   const at = testApp.clock.now().toISOString();
-  await testApp.deps.database.db.insertInto('period_releases').values({ period, started_at: at, completed_at: at, status: 'completed' }).execute();
-  await testApp.deps.database.db
-    .insertInto('releases')
-    .values({
-      id: releaseId,
-      dataset_id: 'ai-content-flows',
-      period,
-      created_at: at,
-      package_sha256: 'b'.repeat(64),
-      previous_release_id: null,
-      previous_package_sha256: null,
-      signing_key_id: 'test-key',
-      signature: 'c2ln',
-      datapackage: '{}',
-    })
-    .execute();
+  const { db } = testApp.deps.database;
+  await writeWithAudit(
+    testApp.deps.database,
+    testApp.deps.clock,
+    {
+      actorId: null,
+      actorRole: 'system',
+      action: 'release.published',
+      subject: `period:${period}`,
+      details: { period, releases: [{ id: releaseId, datasetId: 'ai-content-flows' }] },
+    },
+    () => [
+      db.insertInto('period_releases').values({ period, started_at: at, completed_at: at, status: 'completed' }).compile(),
+      db
+        .insertInto('releases')
+        .values({
+          id: releaseId,
+          dataset_id: 'ai-content-flows',
+          period,
+          created_at: at,
+          package_sha256: 'b'.repeat(64),
+          previous_release_id: null,
+          previous_package_sha256: null,
+          signing_key_id: 'test-key',
+          signature: 'c2ln',
+          datapackage: '{}',
+        })
+        .compile(),
+    ],
+  );
 }
 
 export async function chargeBudget(testApp: TestApp, charge: { id: string; period: string; datasetId: string; rho: number; epsilon: number; delta: number }) {
