@@ -14,7 +14,7 @@ if (!API_ROLES.includes(values.role as ApiRole)) {
   console.error(`--role must be one of: ${API_ROLES.join(', ')}`);
   process.exit(2);
 }
-const deps = await createNodeDeps(parseEnvironment(process.env));
+const deps = await createNodeDeps(parseEnvironment(process.env), { logSink: (line) => console.error(line) });
 try {
   const { key, token } = await createApiKey(deps, undefined, { role: values.role as ApiRole, label: values.label });
   console.error(`created ${key.role} key ${key.id}; the token below is shown once:`);

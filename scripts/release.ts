@@ -55,7 +55,7 @@ async function main(): Promise<number> {
   }
   // Keep the JSON log lines off the terminal unless asked for; progress and results go to stdout.
   const env = parseEnvironment({ LOG_LEVEL: 'warn', ...process.env });
-  const deps = await createNodeDeps(env);
+  const deps = await createNodeDeps(env, { logSink: (line) => console.error(line) });
   const interactive = process.stdout.isTTY && !values.json;
   const bar = interactive
     ? new cliProgress.SingleBar(

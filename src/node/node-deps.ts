@@ -23,14 +23,20 @@ export function openDatabase(env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_P
   return createSqliteDatabase(url);
 }
 
-export async function createNodeDeps(env: Environment, overrides: Partial<AppConfig> = {}): Promise<AppDeps> {
+export interface NodeDepsOptions {
+  config?: Partial<AppConfig>;
+  /** Where log lines go (default stdout); command-line scripts send them to stderr so stdout stays their output. */
+  logSink?: (line: string) => void;
+}
+
+export async function createNodeDeps(env: Environment, options: NodeDepsOptions = {}): Promise<AppDeps> {
   const clock = systemClock;
-  const logger = createJsonLogger({ level: env.LOG_LEVEL, clock });
+  const logger = createJsonLogger({ level: env.LOG_LEVEL, clock, ...(options.logSink ? { sink: options.logSink } : {}) });
   const random = createCryptoRandomSource();
   const database = openDatabase(env);
   await migrateToLatest(database.db, database.schema);
   const secrets = await loadSecrets(env, random, logger);
-  const config = { ...appConfigFrom(env), ...overrides };
+  const config = { ...appConfigFrom(env), ...options.config };
   await recordPrivacyConfiguration({ database, clock, config });
   return { config, database, clock, random, secrets, logger, assets: createNodeStaticAssets() };
 }
