@@ -13,10 +13,10 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { findOrganization } from '../registry/registry-repository';
 import { buildBatchWrite, type StagedEvent, type TallyIncrement } from './counter-writes';
-import { minimizedEventSchema } from './event-schema';
+import { type MinimizedEvent, minimizedEventSchema } from './event-schema';
 import { generalizeEvent } from './generalize';
 import { type DroppedFieldCounts, minimizeEvent } from './minimize-event';
-import { periodContaining } from './period';
+import { type Period, periodContaining } from './period';
 import { createPseudonymizer } from './pseudonymizer';
 
 export const REJECTION_CODES = ['invalid_event', 'consent_not_active', 'period_released', 'too_old', 'in_future'] as const;
@@ -84,7 +84,7 @@ export async function ingestBatch(
     countTally(period, code);
   };
 
-  const candidates: { index: number; event: ReturnType<typeof minimizedEventSchema.parse>; occurredAt: Date }[] = [];
+  const candidates: { index: number; event: MinimizedEvent; occurredAt: Date; period: Period }[] = [];
   rawEvents.forEach((raw, index) => {
     const parsed = minimizedEventSchema.safeParse(minimizeEvent(raw, droppedFields));
     if (!parsed.success) {
@@ -95,10 +95,11 @@ export async function ingestBatch(
       reject(index, currentPeriod, 'invalid_event', detail);
       return;
     }
-    candidates.push({ index, event: parsed.data, occurredAt: new Date(parsed.data.occurredAt) });
+    const occurredAt = new Date(parsed.data.occurredAt);
+    candidates.push({ index, event: parsed.data, occurredAt, period: periodContaining(occurredAt, config.period) });
   });
 
-  const candidatePeriods = [...new Set(candidates.map(({ occurredAt }) => periodContaining(occurredAt, config.period).id))];
+  const candidatePeriods = [...new Set(candidates.map(({ period }) => period.id))];
   const released = new Set(
     candidatePeriods.length === 0
       ? []
@@ -111,8 +112,17 @@ export async function ingestBatch(
   const seenInBatch = new Set<string>();
   let duplicatesInBatch = 0;
   const profile = { sector: organization.sector, sizeBand: organization.size_band };
-  for (const { index, event, occurredAt } of candidates) {
-    const period = periodContaining(occurredAt, config.period);
+  // One pseudonym per period, not per event: a batch nearly always falls in one or two periods.
+  const contributorByPeriod = new Map<string, string>();
+  const contributorFor = (periodId: string) => {
+    let contributor = contributorByPeriod.get(periodId);
+    if (contributor === undefined) {
+      contributor = pseudonymizer.contributor(source.orgId, periodId);
+      contributorByPeriod.set(periodId, contributor);
+    }
+    return contributor;
+  };
+  for (const { index, event, occurredAt, period } of candidates) {
     if (occurredAt.getTime() > now.getTime() + config.maxClockSkewMs) reject(index, currentPeriod, 'in_future');
     else if (released.has(period.id)) reject(index, period.id, 'period_released');
     else if (now.getTime() >= period.end.getTime() + config.graceWindowMs) reject(index, period.id, 'too_old');
@@ -128,7 +138,7 @@ export async function ingestBatch(
       staged.push({
         eventHash,
         period: period.id,
-        contributor: pseudonymizer.contributor(source.orgId, period.id),
+        contributor: contributorFor(period.id),
         cell: generalizeEvent(event, profile),
         sizeBytes: event.transfer.sizeBytes,
       });
