@@ -51,6 +51,21 @@ export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
   );
 }
 
+/** An entry in the audit_log table's layout, details as the canonical JSON that was hashed (also the CSV export's columns). */
+export function auditLogRow(entry: AuditEntry) {
+  return {
+    seq: entry.seq,
+    at: entry.at,
+    actor_id: entry.actorId,
+    actor_role: entry.actorRole,
+    action: entry.action,
+    subject: entry.subject,
+    details: canonicalJson(entry.details),
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
 const MAX_APPEND_ATTEMPTS = 8;
 
 /**
@@ -83,22 +98,7 @@ export async function writeWithAudit(
       entries.push(entry);
       previous = entry;
     }
-    const appends = entries.map((entry) =>
-      database.db
-        .insertInto('audit_log')
-        .values({
-          seq: entry.seq,
-          at: entry.at,
-          actor_id: entry.actorId,
-          actor_role: entry.actorRole,
-          action: entry.action,
-          subject: entry.subject,
-          details: canonicalJson(entry.details),
-          prev_hash: entry.prevHash,
-          hash: entry.hash,
-        })
-        .compile(),
-    );
+    const appends = entries.map((entry) => database.db.insertInto('audit_log').values(auditLogRow(entry)).compile());
     try {
       const all = await database.executeAtomically([...changes(), ...appends]);
       return { entry: entries[entries.length - 1] as AuditEntry, entries, results: all.slice(0, all.length - appends.length) };

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { canonicalJson } from '../../../audit/audit-log';
+import { auditLogRow } from '../../../audit/audit-log';
 import { listAuditEntries } from '../../../audit/audit-service';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
@@ -62,17 +62,7 @@ export function registerListAuditEntries(app: App) {
       if (wantsCsv(c, query.format)) {
         return csvResponse(c, 'audit-log', {
           columns: AUDIT_CSV_COLUMNS,
-          rows: page.items.map((entry) => ({
-            seq: entry.seq,
-            at: entry.at,
-            actor_id: entry.actorId,
-            actor_role: entry.actorRole,
-            action: entry.action,
-            subject: entry.subject,
-            details: canonicalJson(entry.details),
-            prev_hash: entry.prevHash,
-            hash: entry.hash,
-          })),
+          rows: page.items.map(auditLogRow),
         });
       }
       return c.json(page, 200);
