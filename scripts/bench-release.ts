@@ -25,13 +25,13 @@ import { createSqliteDatabase } from '../src/db/dialects/sqlite';
 import { migrateToLatest } from '../src/db/migrations';
 import { COUNTER_CELL_COLUMNS } from '../src/db/schema';
 import { createFixedClock } from '../src/deps';
-import { parsePeriodId } from '../src/ingest/period';
-import { AI_PLATFORMS, CONTENT_CLASSES, DIRECTIONS, ORG_SIZE_BANDS, OUTCOMES, PROTOCOLS, REGIONS, SECTORS, SIZE_BANDS } from '../src/ingest/vocabulary';
+import { parsePeriodId } from '../src/periods/period';
+import { AI_PLATFORMS, CONTENT_CLASSES, DIRECTIONS, ORG_SIZE_BANDS, OUTCOMES, PROTOCOLS, REGIONS, SECTORS, SIZE_BANDS } from '../src/datasets/vocabulary';
 import { createJsonLogger } from '../src/logging/json-logger';
 import { generateSigningKeyPkcs8 } from '../src/node/secrets-file';
 import { createCryptoRandomSource, createSeededRandomSource } from '../src/privacy/random-source';
-import { BYTE_UNITS, type DatasetSpec, type ConditionSpec } from '../src/releases/dataset-spec';
-import { bundledDatasetSpecs } from '../src/releases/dataset-registry';
+import { BYTE_UNITS, type DatasetSpec, type ConditionSpec } from '../src/datasets/dataset-spec';
+import { bundledDatasetSpecs } from '../src/datasets/dataset-registry';
 import { releasePeriod } from '../src/releases/release-period';
 
 const PERIOD = '2026-W48';

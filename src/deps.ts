@@ -6,7 +6,7 @@
 import type { AppConfig } from './config';
 import type { Database } from './db/database';
 import type { RandomSource } from './privacy/random-source';
-import type { DatasetSpec } from './releases/dataset-spec';
+import type { DatasetSpec } from './datasets/dataset-spec';
 
 export interface Clock {
   now(): Date;

@@ -6,7 +6,7 @@
  * of dropping them.
  */
 import { randomUUID } from 'node:crypto';
-import { ACCESS_CONTROLS, AI_PLATFORMS, CONTENT_CLASSES, DIRECTIONS, OUTCOMES, PROTOCOLS } from '../../src/ingest/vocabulary';
+import { ACCESS_CONTROLS, AI_PLATFORMS, CONTENT_CLASSES, DIRECTIONS, OUTCOMES, PROTOCOLS } from '../../src/datasets/vocabulary';
 
 const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'JP', 'BR', 'IN', 'AU', 'NL', 'SE'];
 

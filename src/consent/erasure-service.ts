@@ -11,7 +11,7 @@ import { type AuditEvent, writeWithAudit } from '../audit/audit-log';
 import { auditActor, type Principal } from '../auth/principal';
 import { randomUuid } from '../auth/tokens';
 import type { AppDeps } from '../deps';
-import { createPseudonymizer } from '../ingest/pseudonymizer';
+import { createPseudonymizer } from '../secrets/pseudonymizer';
 import { requireOrganization } from '../registry/registry-service';
 import {
   type ErasureRow,

@@ -12,7 +12,7 @@ import {
   DIRECTIONS,
   OUTCOMES,
   PROTOCOLS,
-} from './vocabulary';
+} from '../datasets/vocabulary';
 
 const countryCodes = Object.keys(countries) as [string, ...string[]];
 

@@ -5,7 +5,7 @@
 import { countries } from 'countries-list';
 import type { CounterCellColumn } from '../db/schema';
 import type { MinimizedEvent } from './event-schema';
-import { SIZE_BANDS, type Region, type SizeBand } from './vocabulary';
+import { SIZE_BANDS, type Region, type SizeBand } from '../datasets/vocabulary';
 
 export function sizeBandOf(sizeBytes: number): SizeBand {
   for (const { band, upperBytes } of SIZE_BANDS) {

@@ -16,8 +16,8 @@ import { buildBatchWrite, type StagedEvent, type TallyIncrement } from './counte
 import { type MinimizedEvent, minimizedEventSchema } from './event-schema';
 import { generalizeEvent } from './generalize';
 import { type DroppedFieldCounts, minimizeEvent } from './minimize-event';
-import { type Period, periodContaining } from './period';
-import { createPseudonymizer } from './pseudonymizer';
+import { type Period, periodContaining } from '../periods/period';
+import { createPseudonymizer } from '../secrets/pseudonymizer';
 
 export const REJECTION_CODES = ['invalid_event', 'consent_not_active', 'period_released', 'too_old', 'in_future'] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];

@@ -10,11 +10,11 @@
  * Parquet is not produced: no well-kept pure-JS writer fits (see docs/releases.md).
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Period } from '../ingest/period';
+import type { Period } from '../periods/period';
 import type { ReleasedCell } from '../privacy';
 import type { CataloguedDataset, PeriodBudget } from './dataset-catalogue';
 import { MEASURE_UNITS } from './dataset-catalogue';
-import { BYTE_UNITS, type Measure } from './dataset-spec';
+import { BYTE_UNITS, type Measure } from '../datasets/dataset-spec';
 import { canonicalJsonText, sha256Hex, utf8 } from './release-signing';
 
 export const DATAPACKAGE_PATH = 'datapackage.json';

@@ -20,8 +20,8 @@ import {
   splitBudget,
 } from '../privacy';
 import { dimensionDomain } from './dataset-cells';
-import { bundledDatasetSpecs } from './dataset-registry';
-import { BYTE_UNITS, type DatasetSpec, type Measure } from './dataset-spec';
+import { bundledDatasetSpecs } from '../datasets/dataset-registry';
+import { BYTE_UNITS, type DatasetSpec, type Measure } from '../datasets/dataset-spec';
 
 export interface CataloguedDataset {
   spec: DatasetSpec;

@@ -11,8 +11,8 @@
  * contain), which is what the privacy engine groups by; `decodeCell` splits it back.
  */
 import { COUNTER_CELL_COLUMNS, type CounterCellColumn } from '../db/schema';
-import { COUNTER_COLUMN_VALUES, type CellValue } from './counter-column-vocabulary';
-import type { ConditionSpec, DatasetSpec, DimensionSpec } from './dataset-spec';
+import { COUNTER_COLUMN_VALUES, type CellValue } from '../datasets/counter-column-vocabulary';
+import type { ConditionSpec, DatasetSpec, DimensionSpec } from '../datasets/dataset-spec';
 
 const SEPARATOR = '\u001f';
 

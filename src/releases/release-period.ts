@@ -25,12 +25,12 @@ import { writeWithAudit } from '../audit/audit-log';
 import { randomUuid } from '../auth/tokens';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
-import { type Period, parsePeriodId, periodContaining, periodsBetween } from '../ingest/period';
+import { type Period, parsePeriodId, periodContaining, periodsBetween } from '../periods/period';
 import { type CellRelease, releaseCells } from '../privacy';
 import { type BuiltPackage, buildDataPackage } from './data-package';
 import { createDatasetCellMapper } from './dataset-cells';
 import { type CataloguedDataset, datasetCatalogueOf } from './dataset-catalogue';
-import { BYTE_UNITS } from './dataset-spec';
+import { BYTE_UNITS } from '../datasets/dataset-spec';
 import { purgePeriodData, purgeReleasedPeriods } from './period-retention';
 import { countPeriodCounters, type DatasetReader, DEFAULT_ROWS_PER_PAGE, readPeriodContributions } from './period-contributions';
 import {

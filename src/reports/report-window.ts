@@ -2,7 +2,7 @@
  * The time window a report covers, and which release periods fall in it. Period ids are parsed in
  * every granularity, so a report still places periods recorded before the operator changed PERIOD.
  */
-import { type Period, type PeriodGranularity, parsePeriodId } from '../ingest/period';
+import { type Period, type PeriodGranularity, parsePeriodId } from '../periods/period';
 
 export interface ReportWindow {
   /** Inclusive, ISO-8601 UTC; null = from the beginning. */

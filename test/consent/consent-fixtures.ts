@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { writeWithAudit } from '../../src/audit/audit-log';
 import { COUNTER_CELL_COLUMNS } from '../../src/db/schema';
-import { createPseudonymizer } from '../../src/ingest/pseudonymizer';
+import { createPseudonymizer } from '../../src/secrets/pseudonymizer';
 import { type ConsentingOrg, sendBatch, testEventId, transferEvent } from '../support/fixtures';
 import { ADMIN_TOKEN, requestJson, type TestApp } from '../support/test-app';
 

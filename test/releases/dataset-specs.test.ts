@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { appConfigFrom, ConfigError, parseEnvironment } from '../../src/config';
 import { createDatasetCellMapper, dimensionDomain } from '../../src/releases/dataset-cells';
 import { buildDatasetCatalogue } from '../../src/releases/dataset-catalogue';
-import { loadDatasetSpecs, REGISTERED_DATASET_FILES } from '../../src/releases/dataset-registry';
-import type { DatasetSpec } from '../../src/releases/dataset-spec';
+import { loadDatasetSpecs, REGISTERED_DATASET_FILES } from '../../src/datasets/dataset-registry';
+import type { DatasetSpec } from '../../src/datasets/dataset-spec';
 import { BASE_CELL } from './release-fixtures';
 
 const DATASET_FOLDER = join(import.meta.dirname, '..', '..', 'schemas', 'datasets');

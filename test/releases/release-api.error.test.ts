@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { ConfigError } from '../../src/config';
-import { loadDatasetSpecs, REGISTERED_DATASET_FILES } from '../../src/releases/dataset-registry';
+import { loadDatasetSpecs, REGISTERED_DATASET_FILES } from '../../src/datasets/dataset-registry';
 import type { PeriodReleaseResult } from '../../src/releases/release-period';
 import { ADMIN_TOKEN, createTestApp, requestJson, type TestApp } from '../support/test-app';
 import { NEXT_PERIOD, PERIOD, publishTestPeriod, TEST_RELEASE_CONFIG } from './release-fixtures';

@@ -10,7 +10,7 @@ import pg from 'pg';
 import type { Database } from '../../src/db/database';
 import { createPostgresDatabase } from '../../src/db/dialects/postgres';
 import { migrations } from '../../src/db/migrations';
-import { periodContaining } from '../../src/ingest/period';
+import { periodContaining } from '../../src/periods/period';
 import { crowd, insertCounters } from '../releases/release-fixtures';
 import { registerConsentingOrg, sendBatch, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, requestJson, type TestApp } from '../support/test-app';

@@ -5,7 +5,7 @@
  */
 import type { CataloguedDataset } from '../../releases/dataset-catalogue';
 import { MEASURE_UNITS } from '../../releases/dataset-catalogue';
-import type { Measure } from '../../releases/dataset-spec';
+import type { Measure } from '../../datasets/dataset-spec';
 
 export interface PublishedValue {
   value: number;

@@ -3,8 +3,9 @@
  * signed-in visitor still sees their session); otherwise it needs a researcher, privacy officer or
  * admin console session, like the API.
  */
+import type { Hono } from 'hono';
 import { AppError } from '../../errors';
-import type { App } from '../../http/app-env';
+import type { AppEnv } from '../../http/app-env';
 import { datasetCatalogueOf, requireCataloguedDataset } from '../../releases/dataset-catalogue';
 import { findReleaseFile, listLatestReleases, listReleasesOfDataset } from '../../releases/release-repository';
 import { renderConsolePage } from '../shared/console-layout';
@@ -18,7 +19,7 @@ import { DATASETS_CONSOLE_ROLES, DATASETS_SECTION } from './datasets-section';
 const BASE = '/console/datasets';
 const PERIOD_UNITS = { day: 'day', week: 'week', month: 'month' } as const;
 
-export function registerDatasetsConsole(app: App) {
+export function registerDatasetsConsole(app: Hono<AppEnv>) {
   const router = createConsoleRouter(DATASETS_SECTION);
   const signedIn = requireConsoleSession(...DATASETS_CONSOLE_ROLES);
   router.use('*', async (c, next) => {

@@ -3,7 +3,7 @@
  * overview chart. Pure: records and a clock reading in, a Chart.js bar configuration out.
  */
 import type { Consent } from '../../db/schema';
-import { type PeriodGranularity, periodContaining } from '../../ingest/period';
+import { type PeriodGranularity, periodContaining } from '../../periods/period';
 
 export interface ConsentTimeline {
   periods: string[];

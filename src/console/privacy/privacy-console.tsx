@@ -3,7 +3,7 @@
  * pages over the same domain functions as the API; forms post back here with the session's CSRF
  * token and redirect (303) to the page they came from. Reports download as the API's CSV.
  */
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { listAuditEntries } from '../../audit/audit-service';
@@ -12,9 +12,9 @@ import { consentReceipt, grantConsent, revokeConsent } from '../../consent/conse
 import { listErasures } from '../../consent/erasure-repository';
 import { erasureReceiptView, requestErasure } from '../../consent/erasure-service';
 import { AppError } from '../../errors';
-import type { App } from '../../http/app-env';
-import { ConsentGrantSchema } from '../../http/routes/consent/schema';
-import { csvResponse } from '../../http/routes/reports/report-response';
+import type { AppEnv } from '../../http/app-env';
+import { ConsentGrantSchema } from '../../consent/consent-requests';
+import { csvResponse } from '../../http/report-response';
 import { listOrganizations } from '../../registry/registry-repository';
 import { buildBudgetReport } from '../../reports/budget-report';
 import { buildConsentReport, consentReportCsvTable } from '../../reports/consent-report';
@@ -63,7 +63,7 @@ async function renderOrganization(
   );
 }
 
-export function registerPrivacyConsole(app: App) {
+export function registerPrivacyConsole(app: Hono<AppEnv>) {
   const router = createConsoleRouter(PRIVACY_SECTION);
   router.use('*', requireConsoleSession(...PRIVACY_CONSOLE_ROLES));
 

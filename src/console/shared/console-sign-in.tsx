@@ -3,8 +3,9 @@
  * Signing in takes an API key once and exchanges it for a session cookie (see console-session.ts);
  * the key is never echoed, logged or kept by the browser. Ingest tokens cannot sign in.
  */
+import type { Hono } from 'hono';
 import { deleteCookie } from 'hono/cookie';
-import type { App } from '../../http/app-env';
+import type { AppEnv } from '../../http/app-env';
 import { authenticate } from '../../registry/registry-service';
 import { renderConsolePage } from './console-layout';
 import { CONSOLE_HOME_SECTION, createConsoleRouter } from './console-router';
@@ -50,7 +51,7 @@ function SignInForm(props: { csrfToken: string; next: string; error?: string | u
   );
 }
 
-export function registerConsoleSignIn(app: App) {
+export function registerConsoleSignIn(app: Hono<AppEnv>) {
   const router = createConsoleRouter();
 
   router.get('/', async (c) => {

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { countries } from 'countries-list';
 import { API_ROLES } from '../../../auth/principal';
 import type { ApiKey, Instance, Organization } from '../../../db/schema';
-import { ORG_SIZE_BANDS, SECTORS } from '../../../ingest/vocabulary';
+import { ORG_SIZE_BANDS, SECTORS } from '../../../datasets/vocabulary';
 
 const countryCodes = Object.keys(countries) as [string, ...string[]];
 

@@ -4,7 +4,7 @@ import { listAuditEntries } from '../../../audit/audit-service';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, problemResponses } from '../../openapi-common';
-import { csvResponse, ReportFormatQuery, reportResponse, wantsCsv } from '../reports/report-response';
+import { csvResponse, ReportFormatQuery, reportResponse, wantsCsv } from '../../report-response';
 import { InstantQuery } from '../reports/schema';
 import { AuditEntrySchema } from './schema';
 

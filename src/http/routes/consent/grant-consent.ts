@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { ConsentGrantSchema } from '../../../consent/consent-requests';
 import { grantConsent } from '../../../consent/consent-service';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, jsonContent, problemResponses, UuidParam } from '../../openapi-common';
-import { ConsentGrantSchema, ConsentRecordSchema, consentView } from './schema';
+import { ConsentRecordSchema, consentView } from './schema';
 
 export function registerGrantConsent(app: App) {
   app.openapi(

@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { ErasureRequestSchema } from '../../../consent/consent-requests';
 import { requestErasure } from '../../../consent/erasure-service';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, jsonContent, problemResponses, UuidParam } from '../../openapi-common';
-import { ErasureReceiptSchema, ErasureRequestSchema } from './schema';
+import { ErasureReceiptSchema } from './schema';
 
 export function registerRequestErasure(app: App) {
   app.openapi(

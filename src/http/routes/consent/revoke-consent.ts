@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { ConsentRevocationSchema } from '../../../consent/consent-requests';
 import { revokeConsent } from '../../../consent/consent-service';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, jsonContent, problemResponses, UuidParam } from '../../openapi-common';
-import { ConsentRevocationSchema, ErasureReceiptSchema } from './schema';
+import { ErasureReceiptSchema } from './schema';
 
 const RevocationResultSchema = z
   .object({

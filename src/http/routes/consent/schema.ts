@@ -1,28 +1,7 @@
-/** Wire shapes of the consent routes. */
+/** Wire shapes of the consent routes' responses (their request bodies are in src/consent/consent-requests.ts). */
 import { z } from '@hono/zod-openapi';
-import { consentStatusAt, RESEARCH_SCOPE } from '../../../consent/consent-coverage';
+import { consentStatusAt } from '../../../consent/consent-coverage';
 import type { Consent } from '../../../db/schema';
-
-export const ConsentGrantSchema = z
-  .object({
-    scope: z.literal(RESEARCH_SCOPE),
-    policyVersion: z.string().trim().min(1).max(100),
-    policyUrl: z.url().max(2000).optional(),
-    grantedBy: z.string().trim().min(1).max(200).openapi({ description: "The customer's signatory (name and role)." }),
-    collectionMethod: z.enum(['signed_agreement', 'online_form', 'email_confirmation', 'other']).optional(),
-    evidenceUrl: z.url().max(2000).optional(),
-    evidenceSha256: z
-      .string()
-      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
-      .optional()
-      .openapi({ description: 'SHA-256 of the signed consent document.' }),
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
-  })
-  .openapi('ConsentGrant');
-
-export const ConsentRevocationSchema = z
-  .object({ reason: z.string().trim().min(1).max(1000) })
-  .openapi('ConsentRevocation');
 
 export const ConsentRecordSchema = z
   .object({
@@ -81,10 +60,6 @@ export const ErasureReceiptSchema = z
     }),
   })
   .openapi('ErasureReceipt');
-
-export const ErasureRequestSchema = z
-  .object({ reason: z.string().trim().min(1).max(1000).optional() })
-  .openapi('ErasureRequest');
 
 export const ConsentReceiptSchema = z
   .object({

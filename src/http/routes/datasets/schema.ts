@@ -1,7 +1,7 @@
 /** Wire shapes of the catalogue, methodology cards and release listings. */
 import { z } from '@hono/zod-openapi';
 import { MEASURE_UNITS, type CataloguedDataset, type PeriodBudget } from '../../../releases/dataset-catalogue';
-import type { ConditionSpec, DatasetSpec, Measure } from '../../../releases/dataset-spec';
+import type { ConditionSpec, DatasetSpec, Measure } from '../../../datasets/dataset-spec';
 import type { ReleaseSummaryRow } from '../../../releases/release-repository';
 
 export const DatasetIdParam = z

@@ -3,7 +3,7 @@ import { buildBudgetReport } from '../../../reports/budget-report';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, problemResponses } from '../../openapi-common';
-import { csvResponse, reportResponse, wantsCsv } from './report-response';
+import { csvResponse, reportResponse, wantsCsv } from '../../report-response';
 import { ReportWindowQuery, reportEnvelope, WindowSchema, windowFromQuery } from './schema';
 
 const BudgetReportRowSchema = z.object({

@@ -4,7 +4,7 @@ import { REJECTION_CODES } from '../../../ingest/ingest-batch';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, problemResponses } from '../../openapi-common';
-import { csvResponse, reportResponse, wantsCsv } from './report-response';
+import { csvResponse, reportResponse, wantsCsv } from '../../report-response';
 import { ReportWindowQuery, reportEnvelope, WindowSchema, windowFromQuery } from './schema';
 
 const count = z.number().int();

@@ -3,7 +3,7 @@ import { buildErasureReport } from '../../../reports/erasure-report';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, problemResponses } from '../../openapi-common';
-import { csvResponse, reportResponse, wantsCsv } from './report-response';
+import { csvResponse, reportResponse, wantsCsv } from '../../report-response';
 import { ReportWindowQuery, reportEnvelope, WindowSchema, windowFromQuery } from './schema';
 
 const ErasureReportRowSchema = z.object({

@@ -3,7 +3,7 @@ import { buildPrivacyLossReport } from '../../../reports/privacy-loss-report';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
 import { bearerSecurity, problemResponses } from '../../openapi-common';
-import { csvResponse, ReportFormatQuery, reportResponse, wantsCsv } from './report-response';
+import { csvResponse, ReportFormatQuery, reportResponse, wantsCsv } from '../../report-response';
 import { InstantQuery, reportEnvelope } from './schema';
 
 const PrivacyLossRowSchema = z.object({

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { AppError } from '../../../errors';
 import { reportWindow, type ReportWindow } from '../../../reports/report-window';
-import { ReportFormatQuery } from './report-response';
+import { ReportFormatQuery } from '../../report-response';
 
 /** A day (`2026-11-01`, midnight UTC) or an instant with offset. */
 export const InstantQuery = z

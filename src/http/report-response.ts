@@ -6,8 +6,8 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { accepts } from 'hono/accepts';
-import { reportTableCsv, type ReportCell, type ReportTable } from '../../../reports/report-table';
-import type { AppEnv } from '../../app-env';
+import { reportTableCsv, type ReportCell, type ReportTable } from '../reports/report-table';
+import type { AppEnv } from './app-env';
 
 export const ReportFormatQuery = z
   .enum(['json', 'csv'])

@@ -14,7 +14,7 @@ import {
   REGIONS,
   SECTORS,
   SIZE_BANDS,
-} from '../ingest/vocabulary';
+} from './vocabulary';
 
 export type CellValue = string | number;
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPseudonymizer } from '../../src/ingest/pseudonymizer';
+import { createPseudonymizer } from '../../src/secrets/pseudonymizer';
 
 describe('pseudonymizer', () => {
   it('computes exactly HMAC-SHA-256 (checked against node:crypto createHmac) for short and long keys', () => {
