@@ -1,37 +1,24 @@
 /**
  * The application factory. It imports nothing runtime-specific: the Node and Workers entry points
  * build the dependencies (database, clock, random source, secrets, logger, config) and call it.
+ * It sets what every response shares and mounts the API and the consoles side by side.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { hashToken, randomUuid } from './auth/tokens';
+import { randomUuid } from './auth/tokens';
+import { createConsoles } from './console';
 import { isTransientStoreError } from './db/database';
 import type { AppDeps } from './deps';
-import type { App, AppEnv } from './http/app-env';
-import { createRateLimiter } from './http/middleware/rate-limit';
+import type { App } from './http/app-env';
 import { requestLog } from './http/middleware/request-log';
-import { createErrorHandler, describeIssues, problemResponse } from './http/problem';
-import { registerRoutes } from './http/routes';
+import { createOpenApiApp } from './http/openapi-app';
+import { createErrorHandler, problemResponse } from './http/problem';
+import { createApiRoutes } from './http/routes';
 
 const PUBLIC_ARTEFACT_PATHS = /^\/(v1\/datasets|v1\/releases|v1\/signing-keys|\.well-known)(\/|$)/;
 
-/** Bodies of JSON routes other than ingest (which enforces its own, post-decompression limit). */
-const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
-
 export function createApp(deps: AppDeps): App {
-  const app: App = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const errors = describeIssues(result.error.issues);
-        return problemResponse(c, 'invalid-request', `Invalid ${result.target}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
-          errors,
-        });
-      }
-      return undefined;
-    },
-  });
+  const app = createOpenApiApp();
 
   app.use('*', requestId({ generator: () => randomUuid(deps.random) }));
   app.use('*', async (c, next) => {
@@ -62,25 +49,9 @@ export function createApp(deps: AppDeps): App {
       referrerPolicy: 'no-referrer',
     }),
   );
-  // Per-credential limit for every authenticated route except ingest, which is limited per instance.
-  const apiLimiter = createRateLimiter({
-    clock: deps.clock,
-    perMinute: deps.config.apiRatePerMinute,
-    keyOf: (c) => {
-      const authorization = c.req.header('authorization');
-      return authorization && c.req.path !== '/v1/telemetry/batches' ? hashToken(authorization).slice(0, 32) : undefined;
-    },
-  });
-  app.use('/v1/*', apiLimiter);
-  app.use('/v1/*', async (c, next) => {
-    if (c.req.path === '/v1/telemetry/batches') return next();
-    return bodyLimit({
-      maxSize: DEFAULT_BODY_LIMIT_BYTES,
-      onError: (ctx) => problemResponse(ctx, 'payload-too-large', `Request bodies are limited to ${DEFAULT_BODY_LIMIT_BYTES} bytes.`),
-    })(c, next);
-  });
 
-  registerRoutes(app, deps);
+  app.route('/', createApiRoutes(deps));
+  app.route('/', createConsoles());
 
   app.notFound((c) => problemResponse(c, 'not-found', 'No route matches this path.'));
   app.onError(createErrorHandler(deps.logger, isTransientStoreError));

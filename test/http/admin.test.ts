@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerConsentingOrg, sendBatch, transferEvent } from '../support/fixtures';
+import { registerConsentingOrg, sendBatch, testEventId, transferEvent } from '../support/fixtures';
 import { ADMIN_TOKEN, createTestApp, requestJson, type TestApp } from '../support/test-app';
 import { TEST_DIALECTS } from '../support/test-database';
 
@@ -152,6 +152,22 @@ describe.each(TEST_DIALECTS)('admin registry on %s', (dialect) => {
         const statuses: number[] = [];
         for (let n = 0; n < 4; n += 1) statuses.push((await requestJson(limited, 'GET', '/v1/admin/keys', { token: ADMIN_TOKEN })).status);
         expect(statuses).toEqual([200, 200, 200, 429]);
+      } finally {
+        await limited.dispose();
+      }
+    });
+
+    it('leaves ingest to its own limits: an ingest token is not held to the API rate, and a batch may pass 64 KiB', async () => {
+      const limited = await createTestApp({ dialect, config: { apiRatePerMinute: 3 } });
+      try {
+        // Registering the org spends the admin key's three requests.
+        const org = await registerConsentingOrg(limited);
+        const events = Array.from({ length: 300 }, (_, n) => transferEvent({ eventId: testEventId(n) }));
+        expect(JSON.stringify({ schemaVersion: 1, events }).length).toBeGreaterThan(64 * 1024);
+        const statuses: number[] = [];
+        for (let n = 0; n < 4; n += 1) statuses.push((await sendBatch(limited, org.ingestToken, events)).status);
+        expect(statuses).toEqual([200, 200, 200, 200]);
+        expect((await requestJson(limited, 'GET', '/v1/admin/keys', { token: ADMIN_TOKEN })).status).toBe(429);
       } finally {
         await limited.dispose();
       }

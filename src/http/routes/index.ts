@@ -1,34 +1,62 @@
-/** Every route group, registered in one place. */
-import { registerConsoleAssets } from '../../console/shared/console-assets';
-import { registerDatasetsConsole } from '../../console/datasets/datasets-console';
-import { registerPrivacyConsole } from '../../console/privacy/privacy-console';
-import { registerConsoleSignIn } from '../../console/shared/console-sign-in';
+/**
+ * The HTTP API: every route group, each given the middleware it needs where it is registered.
+ * app.ts mounts it beside the consoles.
+ */
+import { bodyLimit } from 'hono/body-limit';
+import { hashToken } from '../../auth/tokens';
 import type { AppDeps } from '../../deps';
 import type { App } from '../app-env';
+import { createRateLimiter } from '../middleware/rate-limit';
+import { createOpenApiApp } from '../openapi-app';
+import { problemResponse } from '../problem';
 import { registerAdminRoutes } from './admin';
 import { registerAuditRoutes } from './audit';
 import { registerConsentRoutes } from './consent';
-import { registerReportRoutes } from './reports';
 import { registerDatasetRoutes } from './datasets';
 import { registerReleaseRoutes } from './releases';
+import { registerReportRoutes } from './reports';
 import { registerDocumentation } from './system/documentation';
 import { registerHealth } from './system/health';
 import { registerIngestBatch } from './telemetry/ingest-batch';
 import { registerWellKnownRoutes } from './well-known';
 
-export function registerRoutes(app: App, deps: AppDeps) {
-  registerHealth(app);
-  registerAdminRoutes(app);
-  registerConsentRoutes(app);
-  registerIngestBatch(app, deps);
-  registerDatasetRoutes(app, deps);
-  registerReleaseRoutes(app);
-  registerWellKnownRoutes(app);
-  registerReportRoutes(app);
-  registerAuditRoutes(app);
-  registerConsoleAssets(app);
-  registerConsoleSignIn(app);
-  registerPrivacyConsole(app);
-  registerDatasetsConsole(app);
-  registerDocumentation(app);
+/** Bodies of JSON routes other than ingest (which enforces its own, post-decompression limit). */
+const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+export function createApiRoutes(deps: AppDeps): App {
+  const api = createOpenApiApp();
+  registerHealth(api);
+
+  // Ingest brings its own limits: a per-instance rate and a body limit checked after decompression.
+  // It is registered before the /v1 limits below, and Hono runs a route's chain in registration
+  // order: the ingest handler always answers, so the limits registered after it never run for it.
+  registerIngestBatch(api, deps);
+
+  // Every other /v1 request: one rate per credential across all of them, and small JSON bodies.
+  api.use(
+    '/v1/*',
+    createRateLimiter({
+      clock: deps.clock,
+      perMinute: deps.config.apiRatePerMinute,
+      keyOf: (c) => {
+        const authorization = c.req.header('authorization');
+        return authorization ? hashToken(authorization).slice(0, 32) : undefined;
+      },
+    }),
+    bodyLimit({
+      maxSize: DEFAULT_BODY_LIMIT_BYTES,
+      onError: (c) => problemResponse(c, 'payload-too-large', `Request bodies are limited to ${DEFAULT_BODY_LIMIT_BYTES} bytes.`),
+    }),
+  );
+  registerAdminRoutes(api);
+  registerConsentRoutes(api);
+  registerDatasetRoutes(api, deps);
+  registerReleaseRoutes(api);
+  registerWellKnownRoutes(api);
+  registerReportRoutes(api);
+  registerAuditRoutes(api);
+
+  // Last, so /openapi.json and /docs describe every route above.
+  registerDocumentation(api);
+  return api;
 }
