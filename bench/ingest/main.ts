@@ -12,9 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createSqliteDatabase } from '../src/db/dialects/sqlite';
-import { migrateToLatest } from '../src/db/migrations';
-import { collectOutput, freePort, median, peakRssMiB, spawnTypeScript, stop, waitForHttp, waitForLine } from './bench/spawned-process';
+import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
+import { migrateToLatest } from '../../src/db/migrations';
+import { collectOutput, freePort, peakRssMiB, spawnTypeScript, stop, waitForHttp, waitForLine } from '../support/spawned-process';
+import { median } from '../support/statistics';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +29,7 @@ const { values } = parseArgs({
 });
 
 const ADMIN_TOKEN = `tagg_adm_bench_${'x'.repeat(40)}`;
-const root = join(import.meta.dirname, '..');
+const root = join(import.meta.dirname, '..', '..');
 const loadArgs = (targets: string[], token: string, seed: number) => [
   '--targets',
   targets.join(','),
@@ -104,7 +105,7 @@ async function runOurs(run: number): Promise<RunResult> {
     const instance = await adminCall(base, `/v1/admin/orgs/${org.id}/instances`, 'POST', { label: 'bench' });
     await adminCall(base, `/v1/orgs/${org.id}/consent`, 'PUT', { scope: 'research-telemetry', policyVersion: '1', grantedBy: 'bench' });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const output = await collectOutput(spawnTypeScript(join(root, 'scripts/bench/ingest-load-generator.ts'), loadArgs(targets, instance.token, run)));
+    const output = await collectOutput(spawnTypeScript(join(import.meta.dirname, 'load-generator.ts'), loadArgs(targets, instance.token, run)));
     const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
     return { ...result, peakRssMiB: Math.max(...servers.map((server) => peakRssMiB(server.pid))) };
   } finally {
@@ -120,11 +121,11 @@ async function runBaseline(run: number): Promise<RunResult> {
   await migrateToLatest(database.db);
   await database.close();
   const port = await freePort();
-  const server = spawnTypeScript(join(root, 'scripts/bench/baseline-ingest-server.ts'), ['--port', String(port), '--database', file]);
+  const server = spawnTypeScript(join(import.meta.dirname, 'baseline-server.ts'), ['--port', String(port), '--database', file]);
   try {
     await waitForLine(server, /ready/);
     const target = `http://127.0.0.1:${port}`;
-    const output = await collectOutput(spawnTypeScript(join(root, 'scripts/bench/ingest-load-generator.ts'), loadArgs([target], 'none', run)));
+    const output = await collectOutput(spawnTypeScript(join(import.meta.dirname, 'load-generator.ts'), loadArgs([target], 'none', run)));
     const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
     return { ...result, peakRssMiB: peakRssMiB(server.pid) };
   } finally {

@@ -1,5 +1,5 @@
 /**
- * The bare baseline for bench-ingest: node:http, JSON.parse, and per-event counter upserts into the
+ * The bare baseline for the ingest benchmark: node:http, JSON.parse, and per-event counter upserts into the
  * same counters table with better-sqlite3 (one transaction per batch). No authentication, no
  * validation, no identifier stripping, no replay protection: the floor our service is compared with.
  * Args: --port P --database FILE

@@ -1,10 +1,12 @@
 /**
- * Load generator process for bench-ingest: sends pre-built batches to one or more servers with a
+ * Load generator process for the ingest benchmark: sends pre-built batches to one or more servers with a
  * fixed number of requests in flight and prints one JSON line of results.
  * Args: --targets url,url --token T --batches N --batch-size M --concurrency C --seed S
  */
 import { parseArgs } from 'node:util';
-import { organizationProfile, seededUniform, syntheticEvent } from './synthetic-telemetry';
+import { seededUniform } from '../support/seeded-random';
+import { quantileOfSorted } from '../support/statistics';
+import { organizationProfile, syntheticEvent } from '../support/synthetic-telemetry';
 
 const { values } = parseArgs({
   options: {
@@ -57,7 +59,6 @@ const started = performance.now();
 await Promise.all(Array.from({ length: concurrency }, (_, index) => worker(index)));
 const elapsedSeconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
-const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
 console.log(
   JSON.stringify({
     events: batchCount * batchSize,
@@ -65,7 +66,7 @@ console.log(
     failures,
     elapsedSeconds,
     eventsPerSecond: (batchCount * batchSize) / elapsedSeconds,
-    p50Ms: quantile(0.5),
-    p99Ms: quantile(0.99),
+    p50Ms: quantileOfSorted(latencies, 0.5),
+    p99Ms: quantileOfSorted(latencies, 0.99),
   }),
 );

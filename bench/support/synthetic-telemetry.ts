@@ -18,18 +18,6 @@ function sample<T>(values: readonly T[], count: number, random: () => number): T
   return [...values].sort(() => random() - 0.5).slice(0, count);
 }
 
-/** A small deterministic PRNG so runs generate the same data (benchmarks only, never the service). */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface OrganizationProfile {
   protocols: string[];
   controlsByProtocol: Map<string, Record<string, boolean>>;

@@ -1,7 +1,7 @@
 /**
  * Privacy engine benchmark: exact sampler throughput and the cost of a one-million-row release.
  *
- *   npm run bench:privacy          (or: npx tsx scripts/bench-privacy.ts)
+ *   npm run bench:privacy          (or: npx tsx bench/privacy/main.ts)
  *
  * Everything uses the crypto random source (what production uses). Each figure is the median of
  * several repetitions; the raw random-source throughput is measured in the same run as a baseline, so
@@ -21,16 +21,11 @@ import {
   type ContributionRow,
   type NoiseDistribution,
   type RandomSource,
-} from '../src/privacy';
+} from '../../src/privacy';
+import { median } from '../support/statistics';
 
 const REPETITIONS = 5;
 const SCALES = [1, 100, 1e4, 1e6];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** Median operations per second of `run(n)` over REPETITIONS, after one warm-up. */
 function throughput(n: number, run: (n: number) => number): number {

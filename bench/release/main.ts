@@ -20,19 +20,21 @@ import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
-import { appConfigFrom, parseEnvironment } from '../src/config';
-import { createSqliteDatabase } from '../src/db/dialects/sqlite';
-import { migrateToLatest } from '../src/db/migrations';
-import { COUNTER_CELL_COLUMNS } from '../src/db/schema';
-import { createFixedClock } from '../src/deps';
-import { parsePeriodId } from '../src/periods/period';
-import { AI_PLATFORMS, CONTENT_CLASSES, DIRECTIONS, ORG_SIZE_BANDS, OUTCOMES, PROTOCOLS, REGIONS, SECTORS, SIZE_BANDS } from '../src/datasets/vocabulary';
-import { createJsonLogger } from '../src/logging/json-logger';
-import { generateSigningKeyPkcs8 } from '../src/node/secrets-file';
-import { createCryptoRandomSource, createSeededRandomSource } from '../src/privacy/random-source';
-import { BYTE_UNITS, type DatasetSpec, type ConditionSpec } from '../src/datasets/dataset-spec';
-import { bundledDatasetSpecs } from '../src/datasets/dataset-registry';
-import { releasePeriod } from '../src/releases/release-period';
+import { appConfigFrom, parseEnvironment } from '../../src/config';
+import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
+import { migrateToLatest } from '../../src/db/migrations';
+import { COUNTER_CELL_COLUMNS } from '../../src/db/schema';
+import { createFixedClock } from '../../src/deps';
+import { parsePeriodId } from '../../src/periods/period';
+import { AI_PLATFORMS, CONTENT_CLASSES, DIRECTIONS, ORG_SIZE_BANDS, OUTCOMES, PROTOCOLS, REGIONS, SECTORS, SIZE_BANDS } from '../../src/datasets/vocabulary';
+import { createJsonLogger } from '../../src/logging/json-logger';
+import { generateSigningKeyPkcs8 } from '../../src/node/secrets-file';
+import { createCryptoRandomSource } from '../../src/privacy/random-source';
+import { BYTE_UNITS, type DatasetSpec, type ConditionSpec } from '../../src/datasets/dataset-spec';
+import { bundledDatasetSpecs } from '../../src/datasets/dataset-registry';
+import { releasePeriod } from '../../src/releases/release-period';
+import { seededUniform, skewedPick } from '../support/seeded-random';
+import { median } from '../support/statistics';
 
 const PERIOD = '2026-W48';
 
@@ -49,55 +51,33 @@ const { values: args } = parseArgs({
 
 // ---------------------------------------------------------------- data generation
 
-/** A small deterministic generator (the bench must be reproducible, not private). */
-function createGenerator(seed: number) {
-  const source = createSeededRandomSource(seed);
-  const word = new Uint32Array(1);
-  const bytes = new Uint8Array(word.buffer);
-  const next = () => {
-    source.fillRandomBytes(bytes);
-    return word[0]! / 2 ** 32;
-  };
-  /** Index drawn with weights proportional to 1 / (index + 1)^skew: a few values are common, most rare. */
-  const skewed = (length: number, skew = 1.2) => {
-    const weights = Array.from({ length }, (_, index) => 1 / (index + 1) ** skew);
-    const total = weights.reduce((sum, weight) => sum + weight, 0);
-    let target = next() * total;
-    for (let index = 0; index < length; index += 1) {
-      target -= weights[index]!;
-      if (target <= 0) return index;
-    }
-    return length - 1;
-  };
-  return { next, pick: <T>(values: readonly T[], skew?: number) => values[skewed(values.length, skew)]! };
-}
-
 function generate(file: string, orgs: number, cellsPerOrg: number): void {
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = OFF');
   const columns = ['period', 'contributor', 'cell_key', ...COUNTER_CELL_COLUMNS, 'events', 'bytes'];
   const insert = sqlite.prepare(`INSERT INTO counters (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-  const random = createGenerator(20261126);
+  const next = seededUniform(20261126);
+  const pick = <T>(values: readonly T[], skew?: number) => skewedPick(values, next, skew);
   const bar = new cliProgress.SingleBar({ format: 'generating [{bar}] {percentage}% | {value}/{total} organizations' }, cliProgress.Presets.shades_classic);
   bar.start(orgs, 0);
-  const flag = (probability: number) => (random.next() < probability ? 1 : 0);
+  const flag = (probability: number) => (next() < probability ? 1 : 0);
   const insertOrg = sqlite.transaction((org: number) => {
     const contributor = `${org.toString(16).padStart(8, '0')}${'a'.repeat(24)}`;
-    const sector = random.pick(SECTORS, 0.8);
-    const orgSize = random.pick(ORG_SIZE_BANDS, 0.5);
-    const region = random.pick(REGIONS, 1);
+    const sector = pick(SECTORS, 0.8);
+    const orgSize = pick(ORG_SIZE_BANDS, 0.5);
+    const region = pick(REGIONS, 1);
     const seen = new Set<string>();
     while (seen.size < cellsPerOrg) {
-      const classification = random.pick(CONTENT_CLASSES, 0.7);
+      const classification = pick(CONTENT_CLASSES, 0.7);
       const cell: Record<string, string | number> = {
-        protocol: random.pick(PROTOCOLS),
-        direction: random.pick(DIRECTIONS, 0.5),
+        protocol: pick(PROTOCOLS),
+        direction: pick(DIRECTIONS, 0.5),
         cross_org: flag(0.4),
-        outcome: random.pick(OUTCOMES, 2),
-        size_band: random.pick(SIZE_BANDS.map((band) => band.band), 1),
+        outcome: pick(OUTCOMES, 2),
+        size_band: pick(SIZE_BANDS.map((band) => band.band), 1),
         classification,
-        ai_platform: classification === 'non_ai' ? 'none' : random.pick(AI_PLATFORMS, 1),
+        ai_platform: classification === 'non_ai' ? 'none' : pick(AI_PLATFORMS, 1),
         mfa: flag(0.6),
         sso: flag(0.5),
         link_expiry: flag(0.3),
@@ -115,8 +95,8 @@ function generate(file: string, orgs: number, cellsPerOrg: number): void {
       const cellKey = COUNTER_CELL_COLUMNS.map((column) => cell[column]).join('|');
       if (seen.has(cellKey)) continue;
       seen.add(cellKey);
-      const events = 1 + Math.floor(random.next() ** 3 * 2000);
-      insert.run(PERIOD, contributor, cellKey, ...COUNTER_CELL_COLUMNS.map((column) => cell[column]), events, events * (50_000 + Math.floor(random.next() * 20_000_000)));
+      const events = 1 + Math.floor(next() ** 3 * 2000);
+      insert.run(PERIOD, contributor, cellKey, ...COUNTER_CELL_COLUMNS.map((column) => cell[column]), events, events * (50_000 + Math.floor(next() * 20_000_000)));
     }
   });
   for (let org = 0; org < orgs; org += 1) {
@@ -234,12 +214,6 @@ async function runBaseline(file: string): Promise<Record<string, number>> {
 }
 
 // ---------------------------------------------------------------- orchestration
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 function measure(kind: 'release' | 'baseline', source: string, folder: string): Record<string, number> {
   const copy = join(folder, `${kind}.sqlite`);

@@ -80,9 +80,3 @@ export async function collectOutput(child: ChildProcess): Promise<string> {
   if (code !== 0) throw new Error(`child failed (${code}): ${errors.slice(-2000)}`);
   return output;
 }
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
