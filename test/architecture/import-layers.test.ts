@@ -26,7 +26,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['registry'],
   ['consent'],
   ['ingest'],
-  ['releases'],
+  ['releases', 'simulation'],
   ['reports'],
   ['http'],
   ['http/routes', 'console'],
