@@ -11,6 +11,13 @@ const booleanString = z
 export const environmentSchema = z.object({
   APP_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Listen address: loopback by default; `0.0.0.0` (or `::`) in a container, where the port is published from outside. */
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:_-]{1,253}$/, 'must be an IP address or host name')
+    .default('127.0.0.1'),
+  /** How long SIGTERM/SIGINT wait for in-flight requests and a running release before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(600).default(8),
   DATABASE_URL: z.string().min(1).default('file:./data/telemetry.sqlite'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** PostgreSQL only: the schema holding the tables (default: the connection's search path, usually public). */

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../app';
 import { ConfigError, parseEnvironment } from '../config';
 import { ensureBootstrapAdmin } from '../registry/registry-service';
+import { createShutdown, installShutdownSignals } from './graceful-shutdown';
 import { createNodeDeps } from './node-deps';
 import { startReleaseScheduler } from './release-scheduler';
 
@@ -13,19 +14,22 @@ async function main() {
     deps.logger.info('bootstrap admin key created from BOOTSTRAP_ADMIN_TOKEN');
   }
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
-    deps.logger.info('listening', { port: info.port, database: deps.database.dialect });
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    deps.logger.info('listening', { host: env.HOST, port: info.port, database: deps.database.dialect });
   });
   const scheduler = env.RELEASE_SCHEDULER ? startReleaseScheduler(deps) : undefined;
-  const shutdown = () => {
-    server.close(() => {
-      void Promise.resolve(scheduler?.stop())
-        .then(() => deps.database.close())
-        .finally(() => process.exit(0));
-    });
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  installShutdownSignals(
+    createShutdown({
+      server,
+      release: async () => {
+        await scheduler?.stop();
+        await deps.database.close();
+      },
+      timeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      logger: deps.logger,
+      exit: (code) => process.exit(code),
+    }),
+  );
 }
 
 main().catch((error: unknown) => {
