@@ -5,6 +5,14 @@
  * because the service deduplicates by eventId. Other 4xx answers are not retried: they are raised
  * as TelemetryApiError carrying the problem document's stable `type`.
  *
+ * Two ways to send: `send(events)` sends now and resolves with the service's answer; `enqueue(event)`
+ * buffers, sends a batch in the background whenever one is full or `flushIntervalMs` after the first
+ * queued event, one batch at a time and in order; `flush()` sends what is queued and waits for every
+ * batch, and `close()` flushes and refuses further events (call it when the product shuts down).
+ *
+ * Imported by product teams as `ai-transfer-telemetry-aggregator/client` (a JavaScript build with
+ * types is generated from this file into client/ by `npm run build:client`).
+ *
  * Runtime-neutral (fetch, CompressionStream, crypto.getRandomValues), so it runs in Node 22+,
  * Workers, Deno and browsers.
  */
@@ -22,6 +30,12 @@ export interface TelemetryClientOptions {
   maxDelayMs?: number;
   fetch?: typeof fetch;
   sleep?: (milliseconds: number) => Promise<void>;
+  /** Queued events are sent this long after the first of them was queued (default 5,000 ms); 0 sends only full batches and on flush(). */
+  flushIntervalMs?: number;
+  /** Most events queued or in flight; enqueue() discards events beyond it and counts them (default 100,000). */
+  maxQueuedEvents?: number;
+  /** Called when a queued batch fails for good (a problem that is not retried, or every attempt failed). */
+  onError?: (error: unknown, events: readonly unknown[]) => void;
 }
 
 export interface BatchOutcome {
@@ -37,6 +51,22 @@ export interface ProblemBody {
   status: number;
   detail: string;
   [extension: string]: unknown;
+}
+
+/** What the batches sent since the previous flush() came to; rejection indexes count events in the order they were queued. */
+export interface FlushOutcome extends BatchOutcome {
+  /** Events of batches that failed for good (their errors are in `errors`). Re-sending them later is safe. */
+  failed: number;
+  errors: unknown[];
+  /** Events enqueue() refused because maxQueuedEvents were already waiting. */
+  discarded: number;
+}
+
+export class TelemetryClientClosedError extends Error {
+  override name = 'TelemetryClientClosedError';
+  constructor() {
+    super('The telemetry client is closed; create a new one to send more events.');
+  }
 }
 
 export class TelemetryApiError extends Error {
@@ -78,6 +108,8 @@ export function createTelemetryClient(options: TelemetryClientOptions) {
   const doFetch = options.fetch ?? fetch;
   const sleep = options.sleep ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
   const endpoint = `${options.baseUrl.replace(/\/$/, '')}/v1/telemetry/batches`;
+  const flushIntervalMs = options.flushIntervalMs ?? 5000;
+  const maxQueuedEvents = options.maxQueuedEvents ?? 100_000;
 
   async function sendBatch(events: readonly unknown[]): Promise<BatchOutcome> {
     const json = JSON.stringify({ schemaVersion: 1, events });
@@ -103,20 +135,108 @@ export function createTelemetryClient(options: TelemetryClientOptions) {
     }
   }
 
+  function addOutcome(total: BatchOutcome, outcome: BatchOutcome, offset: number): void {
+    total.accepted += outcome.accepted;
+    total.duplicates += outcome.duplicates;
+    total.rejected.push(...outcome.rejected.map((rejection) => ({ ...rejection, index: rejection.index + offset })));
+    for (const [field, count] of Object.entries(outcome.droppedFields)) {
+      total.droppedFields[field] = (total.droppedFields[field] ?? 0) + count;
+    }
+  }
+
+  // The queue: events wait in `queued`; full batches go out one after another on `sending`, and each
+  // adds its answer to the outcome of the flush period it was queued in.
+  const emptyFlushOutcome = (): FlushOutcome => ({ accepted: 0, duplicates: 0, rejected: [], droppedFields: {}, failed: 0, errors: [], discarded: 0 });
+  let queued: unknown[] = [];
+  let inFlight = 0;
+  let sending: Promise<void> = Promise.resolve();
+  let outcome = emptyFlushOutcome();
+  let queuedSinceFlush = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  function dispatch(events: unknown[]): void {
+    const into = outcome;
+    const offset = queuedSinceFlush - queued.length - events.length;
+    inFlight += events.length;
+    sending = sending.then(async () => {
+      try {
+        addOutcome(into, await sendBatch(events), offset);
+      } catch (error) {
+        into.failed += events.length;
+        into.errors.push(error);
+        options.onError?.(error, events);
+      } finally {
+        inFlight -= events.length;
+      }
+    });
+  }
+
+  function dispatchQueued(all: boolean): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    while (queued.length >= batchSize || (all && queued.length > 0)) {
+      const events = queued.slice(0, batchSize);
+      queued = queued.slice(events.length);
+      dispatch(events);
+    }
+  }
+
+  async function flush(): Promise<FlushOutcome> {
+    dispatchQueued(true);
+    const finished = outcome;
+    outcome = emptyFlushOutcome();
+    queuedSinceFlush = 0;
+    await sending;
+    return finished;
+  }
+
   return {
-    /** Sends events in batches; per-event rejections are returned, not thrown. */
+    /** Sends events in batches now; per-event rejections are returned, not thrown. */
     async send(events: readonly unknown[]): Promise<BatchOutcome> {
       const total: BatchOutcome = { accepted: 0, duplicates: 0, rejected: [], droppedFields: {} };
       for (let offset = 0; offset < events.length; offset += batchSize) {
-        const outcome = await sendBatch(events.slice(offset, offset + batchSize));
-        total.accepted += outcome.accepted;
-        total.duplicates += outcome.duplicates;
-        total.rejected.push(...outcome.rejected.map((rejection) => ({ ...rejection, index: rejection.index + offset })));
-        for (const [field, count] of Object.entries(outcome.droppedFields)) {
-          total.droppedFields[field] = (total.droppedFields[field] ?? 0) + count;
-        }
+        addOutcome(total, await sendBatch(events.slice(offset, offset + batchSize)), offset);
       }
       return total;
     },
+
+    /**
+     * Queues one event; a full batch is sent in the background at once, a partial one after
+     * flushIntervalMs. Returns false (and counts it in `discarded`) when maxQueuedEvents are already
+     * waiting, for instance while the service is unreachable. Throws once the client is closed.
+     */
+    enqueue(event: unknown): boolean {
+      if (closed) throw new TelemetryClientClosedError();
+      if (queued.length + inFlight >= maxQueuedEvents) {
+        outcome.discarded += 1;
+        return false;
+      }
+      queued.push(event);
+      queuedSinceFlush += 1;
+      if (queued.length >= batchSize) dispatchQueued(false);
+      else if (timer === undefined && flushIntervalMs > 0) {
+        timer = setTimeout(() => dispatchQueued(true), flushIntervalMs);
+        // A pending timer must not keep a Node process alive on its own: close() is what sends the rest at exit.
+        (timer as { unref?: () => void }).unref?.();
+      }
+      return true;
+    },
+
+    /** Events queued and not yet answered. */
+    get pending(): number {
+      return queued.length + inFlight;
+    },
+
+    /** Sends everything queued and waits for every batch; resolves with what the batches since the previous flush came to. */
+    flush,
+
+    /** Flushes, then refuses further events. Safe to call more than once. */
+    async close(): Promise<FlushOutcome> {
+      closed = true;
+      return flush();
+    },
   };
 }
+
+export type TelemetryClient = ReturnType<typeof createTelemetryClient>;
