@@ -9,6 +9,10 @@
  *   npm run verify -- ./releases/<id> [--jwks ./releases/jwks.json]          a downloaded folder
  *   npm run verify -- ./releases --chain                                     a saved chain (one sub-folder per release)
  *
+ * The chain link to the previous release is checked whenever that release is at hand (a sibling URL
+ * or folder). A single downloaded release verifies on its own: its link is reported as "not checked
+ * (previous release not given)". With --chain a missing previous release is a failure.
+ *
  * Exit status 0 when everything verifies, 1 when anything does not, 2 on a usage error.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -96,7 +100,8 @@ async function loadKeys(where: string): Promise<Ed25519PublicJwk[]> {
 interface Report {
   label: string;
   verification: PackageVerification;
-  link?: VerificationCheck;
+  /** `notChecked`: the previous release was not given, and --chain did not ask for it. */
+  link?: VerificationCheck & { notChecked?: boolean };
 }
 
 async function verifyAt(location: Location, keys: readonly Ed25519PublicJwk[]): Promise<PackageVerification> {
@@ -104,8 +109,11 @@ async function verifyAt(location: Location, keys: readonly Ed25519PublicJwk[]): 
   return verifyPackage(location.source, keys, signature ? { signature } : {});
 }
 
-/** Verifies the release at `start` and walks back its chain (all of it with --chain, one link otherwise). */
-async function verifyFrom(start: Location, keys: readonly Ed25519PublicJwk[], wholeChain: boolean): Promise<Report[]> {
+/**
+ * Verifies the release at `start` and walks back its chain (all of it with `wholeChain`, one link
+ * otherwise). A previous release that is not at hand fails the link only when `requirePrevious`.
+ */
+async function verifyFrom(start: Location, keys: readonly Ed25519PublicJwk[], wholeChain: boolean, requirePrevious = wholeChain): Promise<Report[]> {
   const reports: Report[] = [];
   let location = start;
   let current = await verifyAt(location, keys);
@@ -118,6 +126,12 @@ async function verifyFrom(start: Location, keys: readonly Ed25519PublicJwk[], wh
     }
     seen.add(current.previous.id);
     const previousLocation = location.sibling(current.previous.id);
+    if (!(await previousLocation.source.read('datapackage.json'))) {
+      reports.at(-1)!.link = requirePrevious
+        ? { check: 'chain link', ok: false, detail: `previous release ${current.previous.id} not found at ${previousLocation.label} (--chain needs it)` }
+        : { check: 'chain link', ok: true, notChecked: true, detail: 'not checked (previous release not given)' };
+      break;
+    }
     const previous = await verifyAt(previousLocation, keys);
     reports.at(-1)!.link = verifyChainLink(current, previous);
     reports.push({ label: previousLocation.label, verification: previous });
@@ -129,14 +143,14 @@ async function verifyFrom(start: Location, keys: readonly Ed25519PublicJwk[], wh
 }
 
 /** A folder holding one sub-folder per release: verify each chain from its newest release. */
-async function verifySavedChain(folder: string, keys: readonly Ed25519PublicJwk[]): Promise<Report[]> {
+async function verifySavedChain(folder: string, keys: readonly Ed25519PublicJwk[], requirePrevious: boolean): Promise<Report[]> {
   const releases = readdirSync(folder).filter((name) => existsSync(join(folder, name, 'datapackage.json')));
   const verifications = new Map<string, PackageVerification>();
   for (const name of releases) verifications.set(name, await verifyAt(folderLocation(join(folder, name)), keys));
   const named = new Set([...verifications.values()].map((verification) => verification.previous?.id).filter(Boolean));
   const heads = releases.filter((name) => !named.has(verifications.get(name)!.releaseId));
   const reports: Report[] = [];
-  for (const head of heads) reports.push(...(await verifyFrom(folderLocation(join(folder, head)), keys, true)));
+  for (const head of heads) reports.push(...(await verifyFrom(folderLocation(join(folder, head)), keys, true, requirePrevious)));
   return reports;
 }
 
@@ -144,7 +158,7 @@ function printReport(reports: readonly Report[]): void {
   for (const { label, verification, link } of reports) {
     console.log(`${verification.ok ? 'OK  ' : 'FAIL'} ${verification.datasetId ?? '?'} ${verification.period ?? '?'} release ${verification.releaseId ?? '?'} (${label})`);
     for (const check of verification.checks) console.log(`     ${check.ok ? '✓' : '✗'} ${check.check}: ${check.detail}`);
-    if (link) console.log(`     ${link.ok ? '✓' : '✗'} ${link.check}: ${link.detail}`);
+    if (link) console.log(`     ${link.notChecked ? '–' : link.ok ? '✓' : '✗'} ${link.check}: ${link.detail}`);
   }
 }
 
@@ -197,7 +211,9 @@ async function main(): Promise<number> {
       return 2;
     }
     const keys = await loadKeys(jwksPath);
-    reports = existsSync(join(folder, 'datapackage.json')) ? await verifyFrom(folderLocation(folder), keys, values.chain) : await verifySavedChain(folder, keys);
+    reports = existsSync(join(folder, 'datapackage.json'))
+      ? await verifyFrom(folderLocation(folder), keys, values.chain)
+      : await verifySavedChain(folder, keys, values.chain);
   }
   const ok = reports.length > 0 && reports.every((report) => report.verification.ok && (report.link?.ok ?? true));
   if (values.json) console.log(JSON.stringify({ ok, releases: reports }, null, 2));

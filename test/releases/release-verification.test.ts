@@ -4,7 +4,7 @@
  * makes verification fail.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +70,36 @@ describe('release verification', () => {
     expect(offline.stdout).toContain('verified 3 release(s)');
     expect(offline.code).toBe(0);
   }, 60_000);
+
+  it('a single downloaded release verifies on its own; --chain fails without its previous release, and a previous release that differs fails', async () => {
+    const [w47, w48] = [releases[1]!, releases[2]!].map((result) => result.releases.find((release) => release.datasetId === 'ai-transfer-volume')!.id);
+    const alone = mkdtempSync(join(tmpdir(), 'release-single-'));
+    try {
+      cpSync(join(folder, w48!), join(alone, w48!), { recursive: true });
+      cpSync(join(folder, 'jwks.json'), join(alone, 'jwks.json'));
+      const single = await runVerify(join(alone, w48!));
+      expect(single.stdout).toContain('chain link: not checked (previous release not given)');
+      expect(single.stdout).toContain('verified 1 release(s)');
+      expect(single.stdout).not.toMatch(/✗/);
+      expect(single.code).toBe(0);
+
+      const chained = await runVerify(join(alone, w48!), '--chain');
+      expect(chained.stdout).toMatch(new RegExp(`✗ chain link: previous release ${w47} not found`));
+      expect(chained.code).toBe(1);
+      // A folder of downloads verifies the links it can; the oldest one's previous release is missing.
+      expect((await runVerify(alone)).code).toBe(0);
+      expect((await runVerify(alone, '--chain')).code).toBe(1);
+
+      // Another release saved under the previous release's id is caught, with or without --chain.
+      const w46 = releases[0]!.releases.find((release) => release.datasetId === 'ai-transfer-volume')!.id;
+      cpSync(join(folder, w46), join(alone, w47!), { recursive: true });
+      const impostor = await runVerify(join(alone, w48!));
+      expect(impostor.stdout).toMatch(/✗ chain link/);
+      expect(impostor.code).toBe(1);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('stock openssl verifies the detached signature over the served datapackage.json with the published key', async () => {
     const id = latestVolume().id;
