@@ -38,6 +38,7 @@ const TWO_POW_32 = 0x1_0000_0000;
 const TWO_POW_53 = 2 ** 53;
 /** Below this mean Knuth's product method is exact and cheap; above it the normal approximation is close enough for synthetic counts. */
 const EXACT_POISSON_LIMIT = 30;
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 export function createSimulationRandom(source: RandomSource): SimulationRandom {
   const bits = new RandomBitStream(source);
@@ -51,7 +52,9 @@ export function createSimulationRandom(source: RandomSource): SimulationRandom {
   const hex = (byteCount: number) => {
     const bytes = new Uint8Array(byteCount);
     source.fillRandomBytes(bytes);
-    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+    let text = '';
+    for (const byte of bytes) text += HEX_BYTES[byte];
+    return text;
   };
 
   return {
