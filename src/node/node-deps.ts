@@ -5,7 +5,7 @@ import type { Database } from '../db/database';
 import { createPostgresDatabase } from '../db/dialects/postgres';
 import { createSqliteDatabase } from '../db/dialects/sqlite';
 import { migrateToLatest } from '../db/migrations';
-import { type AppDeps, systemClock } from '../deps';
+import { type AppDeps, type Clock, systemClock } from '../deps';
 import { createJsonLogger } from '../logging/json-logger';
 import { createCryptoRandomSource } from '../privacy/random-source';
 import { loadSecrets } from './secrets-file';
@@ -27,10 +27,12 @@ export interface NodeDepsOptions {
   config?: Partial<AppConfig>;
   /** Where log lines go (default stdout); command-line scripts send them to stderr so stdout stays their output. */
   logSink?: (line: string) => void;
+  /** The service's clock (default the system clock); the demo runs the service on a simulated one. */
+  clock?: Clock;
 }
 
 export async function createNodeDeps(env: Environment, options: NodeDepsOptions = {}): Promise<AppDeps> {
-  const clock = systemClock;
+  const clock = options.clock ?? systemClock;
   const logger = createJsonLogger({ level: env.LOG_LEVEL, clock, ...(options.logSink ? { sink: options.logSink } : {}) });
   const random = createCryptoRandomSource();
   const database = openDatabase(env);

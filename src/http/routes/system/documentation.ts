@@ -64,6 +64,7 @@ export function registerDocumentation(app: App) {
             <meta charset="utf-8" />
             <meta name="viewport" content="width=device-width, initial-scale=1" />
             <title>${OPENAPI_INFO.title}: API reference</title>
+            <link rel="icon" href="data:," />
             <style>
               body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1b1f24; }
               section { border-top: 1px solid #d0d7de; padding: .5rem 0; }
