@@ -30,8 +30,8 @@ import { createNodeDeps } from '../src/node/node-deps';
 import { createCryptoRandomSource, createSeededRandomSource } from '../src/privacy/random-source';
 import { ensureBootstrapAdmin } from '../src/registry/registry-service';
 import { createCoalition, createSimulationRandom, planCoalitionTimeline } from '../src/simulation';
-import { type CoalitionProgress, runCoalition } from '../src/simulation/coalition-runner';
-import { createAdminClient } from '../src/simulation/service-admin-client';
+import { type CoalitionProgress, runCoalition } from '../src/coalition-driver/coalition-runner';
+import { createAdminClient } from '../src/coalition-driver/service-admin-client';
 import { createSimulatedClock } from '../src/simulation/simulated-clock';
 import { recentClosedPeriods, simulationTicks } from '../src/simulation/simulation-schedule';
 

@@ -18,11 +18,11 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { environmentSchema } from '../src/config';
 import { systemClock } from '../src/deps';
-import { type PeriodGranularity, periodContaining } from '../src/ingest/period';
+import { type PeriodGranularity, periodContaining } from '../src/periods/period';
 import { createSeededRandomSource } from '../src/privacy/random-source';
 import { createCoalition, createSimulationRandom, planCoalitionTimeline } from '../src/simulation';
-import { type CoalitionProgress, runCoalition } from '../src/simulation/coalition-runner';
-import { createAdminClient } from '../src/simulation/service-admin-client';
+import { type CoalitionProgress, runCoalition } from '../src/coalition-driver/coalition-runner';
+import { createAdminClient } from '../src/coalition-driver/service-admin-client';
 import { recentClosedPeriods, simulationTicks } from '../src/simulation/simulation-schedule';
 
 const usage =

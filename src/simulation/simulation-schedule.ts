@@ -3,7 +3,7 @@
  * period module offers: day, week, month, ...), each split into equal ticks. Traffic is sent tick by
  * tick, and membership changes (joins, revocations, the erasure) happen at tick boundaries.
  */
-import { type Period, type PeriodGranularity, periodContaining } from '../ingest/period';
+import { type Period, type PeriodGranularity, periodContaining } from '../periods/period';
 
 export interface SimulationTick {
   /** 0-based position in the whole span. */

@@ -32,6 +32,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['http/routes', 'console'],
   ['app'],
   ['node', 'workers', 'sdk'],
+  // Plays a simulated coalition against a running service through the SDK, as product instances would.
+  ['coalition-driver'],
 ];
 
 const LAYER_OF = new Map(LAYERS.flatMap((modules, layer) => modules.map((module) => [module, layer] as const)));

@@ -3,7 +3,7 @@
  * now, cut into ticks that cover them exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { type PeriodGranularity, periodContaining } from '../../src/ingest/period';
+import { type PeriodGranularity, periodContaining } from '../../src/periods/period';
 import { recentClosedPeriods, simulationTicks, tickAt } from '../../src/simulation/simulation-schedule';
 
 const NOW = new Date('2026-11-29T10:00:00Z'); // a Sunday, in ISO week 2026-W48

@@ -14,12 +14,12 @@
  *   released (the service's scheduler does that when periods fall due).
  */
 import { createTelemetryClient, type FlushOutcome, TelemetryApiError, type TelemetryClient } from '../sdk/telemetry-client';
-import type { Coalition, SimulatedOrganization } from './coalition';
-import type { CoalitionTimeline } from './coalition-timeline';
+import type { Coalition, SimulatedOrganization } from '../simulation/coalition';
+import type { CoalitionTimeline } from '../simulation/coalition-timeline';
+import { type SimulationTick, tickAt } from '../simulation/simulation-schedule';
+import type { SimulationRandom } from '../simulation/simulation-random';
+import { drawEventCount, generateTransferEvents, type SimulatedTransferEvent } from '../simulation/transfer-traffic';
 import type { AdminClient, PeriodReleaseSummary } from './service-admin-client';
-import { type SimulationTick, tickAt } from './simulation-schedule';
-import type { SimulationRandom } from './simulation-random';
-import { drawEventCount, generateTransferEvents, type SimulatedTransferEvent } from './transfer-traffic';
 
 export type SimulationTime =
   | { kind: 'simulated'; moveTo(at: Date): void; graceMs: number }

@@ -4,7 +4,7 @@
  * typed. 429 and 503 are waited out as their Retry-After says; every other problem is raised with
  * its stable `type`, never with a body the service did not send.
  */
-import type { OrgSizeBand, Sector } from '../ingest/vocabulary';
+import type { OrgSizeBand, Sector } from '../datasets/vocabulary';
 
 export class ServiceRequestError extends Error {
   override name = 'ServiceRequestError';
