@@ -7,7 +7,9 @@
  *
  * The service is built in this process on a fresh SQLite file (./data/demo by default) with the
  * configured privacy settings (PERIOD, budget, k: the defaults unless set in the environment) and a
- * simulated clock, and served on a real port. Everything else happens over HTTP, as it would in
+ * simulated clock, and served on a real port. The coalition runs in a worker thread
+ * (demo-coalition-worker.ts), so that it and the service each get a core; it moves the service's
+ * clock through shared memory. Everything else happens over HTTP, as it would in
  * production: organizations and instances are registered, consents granted over time (a few revoked,
  * one erasure), traffic sent through the product SDK with identifier fields included, and each period
  * released once its grace window has passed on the simulated clock. Then the clock follows real time,
@@ -20,6 +22,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import cliProgress from 'cli-progress';
 import { createApp } from '../src/app';
@@ -27,13 +30,13 @@ import { parseEnvironment } from '../src/config';
 import { systemClock } from '../src/deps';
 import { createShutdown, installShutdownSignals } from '../src/node/graceful-shutdown';
 import { createNodeDeps } from '../src/node/node-deps';
-import { createCryptoRandomSource, createSeededRandomSource } from '../src/privacy/random-source';
-import { ensureBootstrapAdmin } from '../src/registry/registry-service';
-import { createCoalition, createSimulationRandom, planCoalitionTimeline } from '../src/simulation';
-import { type CoalitionProgress, runCoalition } from '../src/coalition-driver/coalition-runner';
+import type { CoalitionProgress, CoalitionRunSummary } from '../src/coalition-driver/coalition-runner';
 import { createAdminClient } from '../src/coalition-driver/service-admin-client';
-import { createSimulatedClock } from '../src/simulation/simulated-clock';
-import { recentClosedPeriods, simulationTicks } from '../src/simulation/simulation-schedule';
+import { createCryptoRandomSource } from '../src/privacy/random-source';
+import { ensureBootstrapAdmin } from '../src/registry/registry-service';
+import { createSimulatedClock, createSimulatedClockBuffer } from '../src/simulation/simulated-clock';
+import { recentClosedPeriods } from '../src/simulation/simulation-schedule';
+import type { DemoCoalitionJob, DemoCoalitionMessage } from './demo-coalition-worker';
 
 const usage =
   'usage: npm run demo -- [--orgs 300] [--periods 5] [--events-per-org 100] [--ticks-per-period 2] [--seed 1] [--port 8787] [--host 127.0.0.1] [--dir ./data/demo] [--exit] [--json]';
@@ -129,8 +132,8 @@ async function main(): Promise<void> {
   const periodKind = env.PERIOD;
   const graceMs = env.GRACE_HOURS * 3_600_000;
   const periods = recentClosedPeriods(systemClock.now(), periodKind, periodCount, graceMs);
-  const ticks = simulationTicks(periods, ticksPerPeriod);
-  const clock = createSimulatedClock(periods[0]!.start, systemClock);
+  const clockBuffer = createSimulatedClockBuffer(periods[0]!.start);
+  const clock = createSimulatedClock(clockBuffer, systemClock);
 
   const deps = await createNodeDeps(env, { clock, logSink: (line) => console.error(line), config: { apiRatePerMinute: 1_000_000 } });
   const adminToken = randomToken('tagg_adm_demo_');
@@ -155,9 +158,6 @@ async function main(): Promise<void> {
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
   const baseUrl = `http://${host}:${address.port}`;
 
-  const random = createSimulationRandom(createSeededRandomSource(seed));
-  const coalition = createCoalition(random, { organizations, start: periods[0]!.start });
-  const timeline = planCoalitionTimeline(random, organizations);
   const admin = createAdminClient({ baseUrl, token: adminToken });
 
   console.log(
@@ -184,16 +184,28 @@ async function main(): Promise<void> {
     lastPhase = progress.phase;
   };
 
-  const summary = await runCoalition({
+  const job: DemoCoalitionJob = {
     baseUrl,
-    admin,
-    coalition,
-    timeline,
-    random,
-    ticks,
-    meanEventsPerOrganizationPerPeriod: eventsPerOrg,
-    time: { kind: 'simulated', moveTo: (at) => clock.moveTo(at), graceMs },
-    onProgress,
+    adminToken,
+    clockBuffer,
+    periods,
+    ticksPerPeriod,
+    graceMs,
+    organizations,
+    eventsPerOrganizationPerPeriod: eventsPerOrg,
+    seed,
+  };
+  const summary = await new Promise<CoalitionRunSummary>((resolvePromise, reject) => {
+    const worker = new Worker(new URL('./demo-coalition-worker.ts', import.meta.url), { workerData: job });
+    worker.on('message', (message: DemoCoalitionMessage) => {
+      if (message.type === 'progress') onProgress(message.progress);
+      else resolvePromise(message.summary);
+    });
+    worker.once('error', (error) => {
+      bar?.stop();
+      reject(error);
+    });
+    worker.once('exit', (code) => reject(new Error(`the coalition stopped (worker exit ${code})`)));
   });
   clock.followRealTime();
   const signInKey = await admin.createApiKey('privacy_officer', 'demo privacy officer');
@@ -227,7 +239,7 @@ async function main(): Promise<void> {
     shutdown('--exit');
     return;
   }
-  console.log(`Serving until Ctrl-C (the clock now follows real time).`);
+  (values.json ? console.error : console.log)('Serving until Ctrl-C (the clock now follows real time).');
 }
 
 main().catch((error: unknown) => {
