@@ -90,7 +90,8 @@ interface DatasetRows {
 async function datasetRows(baseUrl: string, releases: { id: string; datasetId: string }[]): Promise<DatasetRows[]> {
   const byDataset = new Map<string, DatasetRows>();
   for (const release of releases) {
-    const rows = (await (await fetch(`${baseUrl}/v1/releases/${release.id}/data.json`)).json()) as { status?: string }[];
+    const body = (await (await fetch(`${baseUrl}/v1/releases/${release.id}/data.json`)).json()) as unknown;
+    const rows = (Array.isArray(body) ? body : ((body as { rows?: unknown[] }).rows ?? [])) as { status?: string }[];
     const entry = byDataset.get(release.datasetId) ?? { datasetId: release.datasetId, releases: 0, published: 0, suppressed: 0 };
     entry.releases += 1;
     for (const row of rows) {
