@@ -1,6 +1,7 @@
 /**
  * The plan and release API end to end: plan contents and JSON shape, the k floor, exact integer
- * outputs, tamper refusal, determinism under a seeded source, and one million rows under two seconds.
+ * outputs, tamper refusal, determinism under a seeded source, and a release over one million rows (its speed is
+ * measured by `npm run bench:privacy`, not asserted here).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -168,15 +169,13 @@ describe('releaseCells', () => {
     expect(() => prepareRelease(stored)).not.toThrow();
   });
 
-  it('bounds, selects and noises one million rows in under two seconds', () => {
+  it('bounds, selects and noises one million rows', () => {
     const rows = syntheticRows(10_000, 100, 200); // ~500 contributors per cell after L0 = 10
     const plan = prepareRelease(planDatasetRelease(baseSpec));
-    const random = createCryptoRandomSource();
-    releaseCells(rows.slice(0, 10_000), plan, random); // warm up
-    const started = performance.now();
-    const release = releaseCells(rows, plan, random);
-    const elapsed = performance.now() - started;
+    const release = releaseCells(rows, plan, createCryptoRandomSource());
     expect(release.cells.length).toBeGreaterThan(150);
-    expect(elapsed).toBeLessThan(2_000);
+    for (const cell of release.cells) {
+      for (const noisy of Object.values(cell.values)) expect(Number.isSafeInteger(noisy.value)).toBe(true);
+    }
   });
 });
