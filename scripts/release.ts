@@ -1,14 +1,15 @@
 /**
  * Releases periods from the command line, against the configured database (DATABASE_URL etc.):
  *
- *   npm run release -- --period 2026-W48       release one period (it must have ended + grace window)
+ *   npm run release -- --period 2026-Q4        release one period (it must have ended + grace window)
  *   npm run release -- --due                   release every due period, oldest first (what the scheduler does)
- *   npm run release -- --period 2026-W48 --resume
+ *   npm run release -- --period 2026-Q4 --resume
  *                                              take over the lock of a release whose process died
- *   npm run release -- --plan                  print each dataset's privacy plan; changes nothing
+ *   npm run release -- --finish-retention      finish deleting the data of released periods whose retention was interrupted
+ *   npm run release -- --plan                  print each dataset's privacy plan and the yearly budget; changes nothing
  *
  * Add --json for machine-readable output. Exit status: 0 done (or nothing due), 3 refused (already
- * released, not yet releasable, in progress), 2 usage error, 1 failure.
+ * released, not yet releasable, in progress, over the yearly budget), 2 usage error, 1 failure.
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -16,9 +17,11 @@ import { ConfigError, parseEnvironment } from '../src/config';
 import { AppError } from '../src/errors';
 import { createNodeDeps } from '../src/node/node-deps';
 import { datasetCatalogueOf } from '../src/releases/dataset-catalogue';
+import { purgeReleasedPeriods } from '../src/releases/period-retention';
 import { type PeriodReleaseResult, type ReleaseProgress, releaseDuePeriods, releasePeriod } from '../src/releases/release-period';
+import { yearlyBudgetStatement } from '../src/releases/yearly-budget';
 
-const usage = 'usage: npm run release -- (--period <id> [--resume] | --due | --plan) [--json]';
+const usage = 'usage: npm run release -- (--period <id> [--resume] | --due | --finish-retention | --plan) [--json]';
 
 function parse() {
   try {
@@ -28,6 +31,7 @@ function parse() {
         due: { type: 'boolean', default: false },
         resume: { type: 'boolean', default: false },
         plan: { type: 'boolean', default: false },
+        'finish-retention': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -39,16 +43,20 @@ function parse() {
 }
 
 function printResult(result: PeriodReleaseResult): void {
-  console.log(`released ${result.period} at ${result.releasedAt}${result.resumed ? ' (resumed an abandoned release)' : ''}`);
+  console.log(`released ${result.period} at ${result.releasedAt} (packages dated ${result.created})${result.resumed ? ' (resumed an abandoned release)' : ''}`);
   for (const release of result.releases) {
     console.log(`  ${release.datasetId.padEnd(34)} ${release.id}  cells ${String(release.cells).padStart(5)}  rho ${release.rho.toPrecision(3)}  sha256 ${release.packageSha256.slice(0, 16)}…`);
   }
-  console.log(`  retention: ${result.countersDeleted} counter rows and ${result.replayGuardsDeleted} replay guards deleted`);
+  console.log(
+    result.retentionComplete
+      ? `  retention: ${result.countersDeleted} counter rows and ${result.replayGuardsDeleted} replay guards deleted`
+      : '  retention: interrupted; the scheduler finishes it at its next check, or run `npm run release -- --finish-retention`',
+  );
 }
 
 async function main(): Promise<number> {
   const values = parse();
-  const modes = [values.period !== undefined, values.due, values.plan].filter(Boolean).length;
+  const modes = [values.period !== undefined, values.due, values.plan, values['finish-retention']].filter(Boolean).length;
   if (values.help || modes !== 1 || (values.resume && !values.period)) {
     console.error(usage);
     return values.help ? 0 : 2;
@@ -82,14 +90,23 @@ async function main(): Promise<number> {
   try {
     if (values.plan) {
       const catalogue = datasetCatalogueOf(deps);
-      if (values.json) console.log(JSON.stringify({ periodBudget: catalogue.periodBudget, datasets: catalogue.datasets.map((d) => ({ id: d.spec.id, k: d.k, rho: d.rho, plan: d.plan })) }, null, 2));
+      const yearly = yearlyBudgetStatement(deps.config);
+      if (values.json) console.log(JSON.stringify({ yearlyBudget: yearly, periodBudget: catalogue.periodBudget, datasets: catalogue.datasets.map((d) => ({ id: d.spec.id, k: d.k, rho: d.rho, plan: d.plan })) }, null, 2));
       else {
         for (const dataset of catalogue.datasets) {
           console.log(`${dataset.spec.id}: ${dataset.plan.accounting.summary}; k ${dataset.k}, publish if organizations + noise >= ${dataset.plan.selection.threshold}`);
           for (const measure of dataset.plan.measures) console.log(`  ${measure.name.padEnd(24)} noise sd ${measure.noiseStandardDeviation.toPrecision(4)}  95% ±${measure.ci95HalfWidth}`);
         }
-        console.log(`period: rho ${catalogue.periodBudget.rhoCharged.toPrecision(3)} = (${catalogue.periodBudget.epsilon.toPrecision(3)}, ${catalogue.periodBudget.delta})-DP per organization`);
+        console.log(`period (${deps.config.period}): rho ${catalogue.periodBudget.rhoCharged.toPrecision(3)} = (${catalogue.periodBudget.epsilon.toPrecision(3)}, ${catalogue.periodBudget.delta})-DP per organization`);
+        console.log(`year: ${yearly.summary}`);
       }
+      return 0;
+    }
+    if (values['finish-retention']) {
+      const results = await purgeReleasedPeriods(deps);
+      if (values.json) console.log(JSON.stringify({ retention: results }, null, 2));
+      else if (results.length === 0) console.log('no released period holds data: retention is complete');
+      else for (const result of results) console.log(`retention of ${result.period} finished: ${result.countersDeleted} counter rows and ${result.replayGuardsDeleted} replay guards deleted`);
       return 0;
     }
     if (values.due) {

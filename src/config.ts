@@ -1,8 +1,13 @@
 /**
  * Configuration, parsed once at the entry point. The app receives the parsed object; nothing deeper
  * reads process.env or Workers bindings. A bad value stops start-up with the variable's name.
+ *
+ * It sits just above the pure period and privacy modules because the privacy budget per period is
+ * derived here from the yearly budget and the period kind, with their exact arithmetic.
  */
 import { z } from 'zod';
+import { maxPeriodsPerYear, PERIOD_GRANULARITIES, type PeriodGranularity } from './periods/period';
+import { splitBudget } from './privacy';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0'])
@@ -26,7 +31,7 @@ export const environmentSchema = z.object({
   BOOTSTRAP_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   PSEUDONYM_KEY: z.string().optional(),
   SIGNING_KEY: z.string().optional(),
-  PERIOD: z.enum(['day', 'week', 'month']).default('week'),
+  PERIOD: z.enum(PERIOD_GRANULARITIES).default('quarter'),
   GRACE_HOURS: z.coerce.number().min(0).max(24 * 60).default(48),
   MAX_EVENTS_PER_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(5 * 1024 * 1024),
@@ -34,8 +39,13 @@ export const environmentSchema = z.object({
   API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   DATASETS_PUBLIC: booleanString.default(true),
   RELEASE_LICENSE: z.string().min(1).default('CC-BY-4.0'),
-  /** zCDP rho spent per period, shared across datasets by their budgetShare. */
-  PERIOD_BUDGET_RHO: z.coerce.number().positive().max(100).default(0.1),
+  /**
+   * zCDP rho each organization may lose over any 12 months: the cap the release job enforces. The
+   * budget per period is derived from it (YEARLY_BUDGET_RHO / maxPeriodsPerYear(PERIOD), rounded down).
+   */
+  YEARLY_BUDGET_RHO: z.coerce.number().positive().max(100_000).default(1),
+  /** Optional override of the derived rho per period (shared across datasets by budgetShare); never above it. */
+  PERIOD_BUDGET_RHO: z.coerce.number().positive().max(100_000).optional(),
   /** Minimum distinct organizations per published cell (a dataset spec may ask for more). */
   K_ANONYMITY: z.coerce.number().int().min(2).max(10_000).default(10),
   /** delta spent on private key selection per period, shared across datasets like rho. */
@@ -63,7 +73,11 @@ export interface AppConfig {
   apiRatePerMinute: number;
   datasetsPublic: boolean;
   releaseLicense: string;
+  /** The cap on any organization's zCDP loss over any 12 months (YEARLY_BUDGET_RHO). */
+  yearlyBudgetRho: number;
+  /** rho per period, spent by each release: derived from the yearly budget, or PERIOD_BUDGET_RHO when set (never above the derived value). */
   periodBudgetRho: number;
+  periodBudgetSource: 'derived' | 'PERIOD_BUDGET_RHO';
   kAnonymity: number;
   selectionDelta: number;
   publicBaseUrl: string | undefined;
@@ -75,6 +89,16 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * The most rho one period may spend so that the periods starting in any 12 months stay within the
+ * yearly budget: rho_year / maxPeriodsPerYear, rounded down (an equal split that never sums above
+ * the cap, even when added up in floating point).
+ */
+export function periodBudgetRhoCap(yearlyBudgetRho: number, period: PeriodGranularity): number {
+  const shares = splitBudget(yearlyBudgetRho, new Array<number>(maxPeriodsPerYear(period)).fill(1));
+  return Math.min(...shares);
+}
+
 /** Parses environment variables; throws ConfigError naming every bad variable. */
 export function parseEnvironment(env: Record<string, string | undefined>): Environment {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -83,10 +107,25 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
+  assertYearlyBudgetRespected(parsed.data);
   return parsed.data;
 }
 
+/** A per-period budget that would let the periods of some 12 months spend more than the yearly cap stops start-up. */
+function assertYearlyBudgetRespected(env: Environment): void {
+  if (env.PERIOD_BUDGET_RHO === undefined) return;
+  const cap = periodBudgetRhoCap(env.YEARLY_BUDGET_RHO, env.PERIOD);
+  if (env.PERIOD_BUDGET_RHO <= cap) return;
+  const periods = maxPeriodsPerYear(env.PERIOD);
+  throw new ConfigError(
+    `invalid configuration: PERIOD_BUDGET_RHO: ${env.PERIOD_BUDGET_RHO} per ${env.PERIOD} would let the ${periods} periods that can start ` +
+      `in 12 months spend more than YEARLY_BUDGET_RHO=${env.YEARLY_BUDGET_RHO}; with PERIOD=${env.PERIOD} it may be at most ${cap}. ` +
+      'Lower PERIOD_BUDGET_RHO, unset it to derive it from YEARLY_BUDGET_RHO, raise YEARLY_BUDGET_RHO, or choose a longer PERIOD.',
+  );
+}
+
 export function appConfigFrom(env: Environment): AppConfig {
+  assertYearlyBudgetRespected(env);
   return {
     environment: env.APP_ENV,
     period: env.PERIOD,
@@ -98,7 +137,9 @@ export function appConfigFrom(env: Environment): AppConfig {
     apiRatePerMinute: env.API_RATE_PER_MINUTE,
     datasetsPublic: env.DATASETS_PUBLIC,
     releaseLicense: env.RELEASE_LICENSE,
-    periodBudgetRho: env.PERIOD_BUDGET_RHO,
+    yearlyBudgetRho: env.YEARLY_BUDGET_RHO,
+    periodBudgetRho: env.PERIOD_BUDGET_RHO ?? periodBudgetRhoCap(env.YEARLY_BUDGET_RHO, env.PERIOD),
+    periodBudgetSource: env.PERIOD_BUDGET_RHO === undefined ? 'derived' : 'PERIOD_BUDGET_RHO',
     kAnonymity: env.K_ANONYMITY,
     selectionDelta: env.SELECTION_DELTA,
     publicBaseUrl: env.PUBLIC_BASE_URL,

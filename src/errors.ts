@@ -14,6 +14,7 @@ export const PROBLEM_TYPES = {
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   'period-not-releasable': { status: 409, title: 'The period cannot be released now' },
   'already-released': { status: 409, title: 'The period has already been released' },
+  'yearly-budget-exceeded': { status: 409, title: 'The release would exceed the yearly privacy budget per organization' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type or encoding' },
   'rate-limited': { status: 429, title: 'Too many requests' },

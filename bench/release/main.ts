@@ -36,7 +36,8 @@ import { releasePeriod } from '../../src/releases/release-period';
 import { seededUniform, skewedPick } from '../support/seeded-random';
 import { median } from '../support/statistics';
 
-const PERIOD = '2026-W48';
+/** One period of the default kind (a calendar quarter). */
+const PERIOD = '2026-Q4';
 
 const { values: args } = parseArgs({
   options: {
@@ -113,7 +114,7 @@ function generate(file: string, orgs: number, cellsPerOrg: number): void {
 
 async function runRelease(file: string): Promise<Record<string, number>> {
   const database = createSqliteDatabase(`file:${file}`);
-  const period = parsePeriodId(PERIOD, 'week')!;
+  const period = parsePeriodId(PERIOD, 'quarter')!;
   const clock = createFixedClock(new Date(period.end.getTime() + 49 * 3_600_000));
   const config = appConfigFrom(parseEnvironment({ APP_ENV: 'production' }));
   const deps = {

@@ -6,11 +6,17 @@
  *   re-hashed, or rows were reordered);
  * - `details-not-json` / `details-not-canonical`: the stored details are not the canonical JSON that was hashed;
  * - `hash-mismatch`: the entry's content no longer matches its hash (it was edited);
- * - `anchor-mismatch`: a signed release anchored this entry with another hash (rewritten chain);
- * - `truncated`: a signed release anchors an entry the chain no longer reaches, or a published
- *   release has no `release.published` entry: the newest entries were cut off.
+ * - `anchor-mismatch`: the entry records a release (`release.published`) whose signed package
+ *   anchors an audit hash that no earlier entry has: the chain below it was rewritten;
+ * - `truncated`: a published release has no `release.published` entry: the newest entries were cut off.
  * A chain alone cannot reveal that its newest entries were cut off; the anchors in signed releases
  * (chain.auditLogHead of each datapackage.json) and the releases table can, up to the last release.
+ *
+ * A package anchors the entry that was newest when it was built by that entry's hash alone (its
+ * sequence number would tell researchers how many audited events happened between two releases).
+ * The anchored entry precedes the entry that records the release, so the check is made there: by
+ * then the anchored hash must have been seen. Packages written before anchors dropped the sequence
+ * number carry `{seq, hash}`; only the hash is used for them too.
  */
 import type { AppDeps } from '../deps';
 import { auditEntryHash, canonicalJson, GENESIS_HASH } from './audit-log';
@@ -45,20 +51,20 @@ export interface AuditVerification {
 const PAGE_SIZE = 1000;
 
 interface ReleaseAnchors {
-  /** Audit entries anchored by signed releases: seq -> expected hash and the anchoring release. */
-  bySeq: Map<number, { hash: string; releaseId: string }>;
+  /** The audit hash each signed release anchors, by release id. */
+  byRelease: Map<string, string>;
   /** Published releases whose `release.published` entry has not been seen yet. */
   unrecorded: Set<string>;
 }
 
 async function readReleaseAnchors(deps: Pick<AppDeps, 'database'>): Promise<ReleaseAnchors> {
   const releases = await deps.database.db.selectFrom('releases').select(['id', 'datapackage']).execute();
-  const bySeq = new Map<number, { hash: string; releaseId: string }>();
+  const byRelease = new Map<string, string>();
   for (const release of releases) {
-    const head = (JSON.parse(release.datapackage) as { chain?: { auditLogHead?: { seq: number; hash: string } | null } }).chain?.auditLogHead;
-    if (head) bySeq.set(head.seq, { hash: head.hash, releaseId: release.id });
+    const head = (JSON.parse(release.datapackage) as { chain?: { auditLogHead?: { hash: string } | null } }).chain?.auditLogHead;
+    if (head) byRelease.set(release.id, head.hash);
   }
-  return { bySeq, unrecorded: new Set(releases.map((release) => release.id)) };
+  return { byRelease, unrecorded: new Set(releases.map((release) => release.id)) };
 }
 
 function releaseIdsRecordedBy(action: string, details: Record<string, unknown>): string[] {
@@ -68,6 +74,8 @@ function releaseIdsRecordedBy(action: string, details: Record<string, unknown>):
 
 export async function verifyAuditChain(deps: Pick<AppDeps, 'database' | 'clock'>): Promise<AuditVerification> {
   const anchors = await readReleaseAnchors(deps);
+  // Every hash seen so far (a set of strings: 64 bytes an entry, fine for millions of entries).
+  const seenHashes = new Set<string>();
   let previous = { seq: 0, hash: GENESIS_HASH };
   let head: AuditVerification['head'] = null;
   let checked = 0;
@@ -120,28 +128,22 @@ export async function verifyAuditChain(deps: Pick<AppDeps, 'database' | 'clock'>
       if (recomputed !== row.hash) {
         return verdict({ seq, reason: 'hash-mismatch', detail: 'The entry\'s content does not match its hash: it was edited after it was written.' });
       }
-      const anchor = anchors.bySeq.get(seq);
-      if (anchor && anchor.hash !== row.hash) {
-        return verdict({
-          seq,
-          reason: 'anchor-mismatch',
-          detail: `Release ${anchor.releaseId} signed this entry with another hash: the chain was rewritten from here.`,
-        });
+      for (const releaseId of releaseIdsRecordedBy(row.action, details)) {
+        const anchored = anchors.byRelease.get(releaseId);
+        if (anchored !== undefined && !seenHashes.has(anchored)) {
+          return verdict({
+            seq,
+            reason: 'anchor-mismatch',
+            detail: `Release ${releaseId} signed an audit hash that no entry before this one has: the chain below this entry was rewritten.`,
+          });
+        }
+        anchors.unrecorded.delete(releaseId);
       }
-      for (const releaseId of releaseIdsRecordedBy(row.action, details)) anchors.unrecorded.delete(releaseId);
+      seenHashes.add(row.hash);
       previous = { seq, hash: row.hash };
       head = { seq, hash: row.hash, at: row.at };
     }
     if (rows.length < PAGE_SIZE) break;
-  }
-  const furthestAnchor = Math.max(0, ...anchors.bySeq.keys());
-  if (furthestAnchor > previous.seq) {
-    const { releaseId } = anchors.bySeq.get(furthestAnchor)!;
-    return verdict({
-      seq: previous.seq + 1,
-      reason: 'truncated',
-      detail: `Release ${releaseId} anchors entry ${furthestAnchor}, but the chain ends at ${previous.seq}: newer entries were removed.`,
-    });
   }
   const [unrecorded] = anchors.unrecorded;
   if (unrecorded !== undefined) {

@@ -12,7 +12,9 @@ export const BUDGET_CONFIGURED = 'budget.configured';
 
 export function privacyConfigurationOf(config: AppDeps['config']) {
   return {
+    yearlyBudgetRho: config.yearlyBudgetRho,
     periodBudgetRho: config.periodBudgetRho,
+    periodBudgetSource: config.periodBudgetSource,
     selectionDelta: config.selectionDelta,
     kAnonymity: config.kAnonymity,
     period: config.period,

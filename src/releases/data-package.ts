@@ -14,6 +14,7 @@ import type { Period } from '../periods/period';
 import type { ReleasedCell } from '../privacy';
 import type { CataloguedDataset, PeriodBudget } from './dataset-catalogue';
 import { MEASURE_UNITS } from './dataset-catalogue';
+import type { ReleaseConfiguration } from './release-configuration';
 import { BYTE_UNITS, type Measure } from '../datasets/dataset-spec';
 import { canonicalJsonText, sha256Hex, utf8 } from './release-signing';
 
@@ -31,6 +32,7 @@ export interface PackageInput {
   periodBudget: PeriodBudget;
   period: Period;
   releaseId: string;
+  /** The scheduled, public time (the period's releasable-at instant), never when the package was written. */
   createdAt: string;
   license: string;
   /** Public base URL of the service, when configured (absolute links in the descriptor). */
@@ -38,8 +40,14 @@ export interface PackageInput {
   /** 1 for the first release of the dataset. */
   position: number;
   previous: ChainLink | null;
-  /** The audit log's newest entry when the package was built, anchored in the signed descriptor. */
-  auditLogHead: { seq: number; hash: string } | null;
+  /**
+   * The audit log's newest entry when the package was built, anchored by its hash alone: the entry's
+   * sequence number would tell researchers how many consent changes, registrations and erasures
+   * happened between two releases.
+   */
+  auditLogHead: { hash: string } | null;
+  /** The configuration in force, stated in the package (see release-configuration.ts). */
+  configuration: ReleaseConfiguration;
   cells: readonly ReleasedCell[];
 }
 
@@ -275,14 +283,15 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
     },
     resources: [resource(csv, 'data-csv', 'csv'), resource(json, 'data-json', 'json')],
     privacy: privacySection(dataset, input.periodBudget),
+    configuration: input.configuration,
     chain: {
       position: input.position,
       previous: input.previous,
       auditLogHead: input.auditLogHead,
       note:
         'previous.sha256 is the SHA-256 of the previous release\'s datapackage.json (its RFC 8785 canonical bytes). ' +
-        'auditLogHead is the operator\'s audit-log entry (sequence and hash) that was newest when this release was built: ' +
-        'a later audit log without that entry, or with another hash for it, was cut or rewritten.',
+        'auditLogHead is the hash of the operator\'s audit-log entry that was newest when this release was built: ' +
+        'a later audit log in which no entry before this release\'s own has that hash was cut or rewritten.',
     },
   };
   const canonical = canonicalJsonText(descriptor);

@@ -1,7 +1,16 @@
 /**
- * The release job for one period: lock -> read counters -> privacy engine per dataset -> signed
- * packages -> one atomic write (releases, files, budget charges, signing key, audit entry, lock
- * completion) -> retention (the period's counters and replay guards deleted in chunks).
+ * The release job for one period, as plan -> unit -> write (like the erasure service):
+ *
+ * 1. plan (period-release-plan.ts): the period, whether it may be released now, the catalogue and
+ *    the configuration the packages state, the yearly budget, the identifiers to write. No data.
+ * 2. lock, then read the counters once and run the privacy engine per dataset (`computeReleases`):
+ *    the only step where data meets randomness; its result is kept for every write attempt.
+ * 3. unit (release-unit.ts): signed packages and the statements of one atomic unit (guards,
+ *    releases, files, budget charges, signing key, lock completion, audit entry), built by pure
+ *    functions from the plan, the noisy results and the write basis read just before writing.
+ * 4. write (`writeRelease`): the retry loop. When a guard fails the unit it asks what changed
+ *    (`whatChanged`), then rebuilds on the new basis, re-checks the budget, or gives up.
+ * 5. retention (period-retention.ts): the period's counters and replay guards deleted in chunks.
  *
  * Collect-once is the database's job: inserting the period's `period_releases` row is the lock
  * (its primary key admits one writer), `releases (dataset_id, period)` and
@@ -20,45 +29,44 @@
  * appended since the package was built (the audit log's sequence number serializes the units); the
  * job then rebuilds the packages on the new head and retries, reusing the noisy results.
  */
-import { Buffer } from 'node:buffer';
 import { writeWithAudit } from '../audit/audit-log';
-import { randomUuid } from '../auth/tokens';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
-import { type Period, parsePeriodId, periodContaining, periodsBetween } from '../periods/period';
-import { type CellRelease, releaseCells } from '../privacy';
-import { type BuiltPackage, buildDataPackage } from './data-package';
-import { createDatasetCellMapper } from './dataset-cells';
-import { type CataloguedDataset, datasetCatalogueOf } from './dataset-catalogue';
+import type { Period } from '../periods/period';
+import { parsePeriodId, periodContaining, periodsBetween } from '../periods/period';
+import { releaseCells } from '../privacy';
 import { BYTE_UNITS } from '../datasets/dataset-spec';
-import { purgePeriodData, purgeReleasedPeriods } from './period-retention';
-import { countPeriodCounters, type DatasetReader, DEFAULT_ROWS_PER_PAGE, readPeriodContributions } from './period-contributions';
+import { createDatasetCellMapper } from './dataset-cells';
+import { countPeriodCounters, DEFAULT_ROWS_PER_PAGE, readPeriodContributions } from './period-contributions';
 import {
-  type ChainHead,
-  chainUnchangedGuardQuery,
-  completePeriodQuery,
+  alreadyReleased,
+  checkYearlyBudget,
+  type PeriodReleasePlan,
+  planPeriodRelease,
+  type ReleaseActor,
+  refuseOverYearlyBudget,
+} from './period-release-plan';
+import { purgePeriodData, purgeReleasedPeriods } from './period-retention';
+import { periodReleasableAt } from './release-configuration';
+import {
+  countBudgetCharges,
+  dropPeriodLock,
   earliestConsentGrant,
   findChainHead,
   findPeriodRelease,
-  insertBudgetChargeQuery,
-  insertReleaseFileQuery,
-  insertReleaseQuery,
-  insertSigningKeyQuery,
   listPeriodReleases,
   listPeriodsWithCounters,
   PERIOD_STATUS,
   takeOverPeriodLock,
   tryInsertPeriodLock,
 } from './release-repository';
-import { loadReleaseSigningKey } from './release-signing';
+import { buildReleaseUnit, buildSignedPackages, type ComputedRelease, type PublishedRelease, readWriteBasis, type WriteBasis } from './release-unit';
+
+export type { ReleaseActor } from './period-release-plan';
+export { requirePeriod } from './period-release-plan';
+export type { PublishedRelease } from './release-unit';
 
 export type ReleaseDeps = Pick<AppDeps, 'database' | 'clock' | 'random' | 'secrets' | 'config' | 'datasets' | 'logger'>;
-
-/** Who asked: an API key, or a system trigger (scheduler, CLI, cron). */
-export interface ReleaseActor {
-  actorId: string | null;
-  actorRole: string;
-}
 
 export interface ReleaseProgress {
   phase: 'reading' | 'privacy' | 'packaging' | 'writing' | 'retention' | 'done';
@@ -68,20 +76,12 @@ export interface ReleaseProgress {
   total: number;
 }
 
-export interface PublishedRelease {
-  id: string;
-  datasetId: string;
-  packageSha256: string;
-  position: number;
-  previousReleaseId: string | null;
-  cells: number;
-  rows: number;
-  rho: number;
-}
-
 export interface PeriodReleaseResult {
   period: string;
+  /** When the release was written (for the operator; packages state `created` instead). */
   releasedAt: string;
+  /** The packages' public creation time: the period's scheduled releasable-at instant. */
+  created: string;
   /** True when an abandoned 'started' lock was taken over. */
   resumed: boolean;
   releases: PublishedRelease[];
@@ -97,7 +97,7 @@ export interface PeriodReleaseResult {
  */
 export const RELEASE_LEASE_MS = 15 * 60_000;
 
-const MAX_CHAIN_ATTEMPTS = 5;
+const MAX_WRITE_ATTEMPTS = 5;
 
 export interface ReleaseRequest {
   period: string;
@@ -107,88 +107,129 @@ export interface ReleaseRequest {
   onProgress?: (progress: ReleaseProgress) => void;
 }
 
-/** The period for an id in the configured granularity, or invalid-request. */
-export function requirePeriod(deps: Pick<AppDeps, 'config'>, periodId: string): Period {
-  const period = parsePeriodId(periodId, deps.config.period);
-  if (!period) {
-    const example = { week: '2026-W48', day: '2026-11-26', month: '2026-11' }[deps.config.period];
-    throw new AppError('invalid-request', `"${periodId}" is not a ${deps.config.period} period id (for example ${example}).`, {
-      errors: [{ path: 'period', message: `must be a ${deps.config.period} period id such as ${example}` }],
-    });
-  }
-  return period;
-}
-
 /** When a period may be released: after it ended and its grace window for late events passed. */
 export function releasableAt(deps: Pick<AppDeps, 'config'>, period: Period): Date {
-  return new Date(period.end.getTime() + deps.config.graceWindowMs);
+  return periodReleasableAt(deps.config, period);
 }
 
-async function acquirePeriodLock(deps: ReleaseDeps, period: Period, takeOver: boolean): Promise<{ resumed: boolean }> {
+interface PeriodLock {
+  resumed: boolean;
+  startedAt: string;
+}
+
+async function acquirePeriodLock(deps: ReleaseDeps, period: Period, takeOver: boolean): Promise<PeriodLock> {
   const { db } = deps.database;
   const now = deps.clock.now();
   const startedAt = now.toISOString();
-  if (await tryInsertPeriodLock(db, period.id, startedAt)) return { resumed: false };
+  if (await tryInsertPeriodLock(db, period.id, startedAt)) return { resumed: false, startedAt };
   const existing = await findPeriodRelease(db, period.id);
-  if (existing?.status === PERIOD_STATUS.completed) {
-    throw new AppError('already-released', `Period ${period.id} was released at ${existing.completed_at}; a period is released once.`, {
-      period: period.id,
-      releasedAt: existing.completed_at,
-    });
-  }
+  if (existing?.status === PERIOD_STATUS.completed) throw await alreadyReleased(deps, period.id, existing.completed_at);
   if (existing) {
     const lockAge = now.getTime() - Date.parse(existing.started_at);
     if ((takeOver || lockAge >= RELEASE_LEASE_MS) && (await takeOverPeriodLock(db, period.id, existing.started_at, startedAt))) {
       deps.logger.warn('release lock taken over', { period: period.id, lockAgeMs: lockAge });
-      return { resumed: true };
+      return { resumed: true, startedAt };
     }
   }
-  const retryAfter = existing ? Math.max(1, Math.ceil((RELEASE_LEASE_MS - (now.getTime() - Date.parse(existing.started_at))) / 1000)) : 5;
+  // The lock was dropped between the insert and the read (a refused release gave it up): try again later, briefly.
+  if (!existing) {
+    throw new AppError('conflict', `A release of period ${period.id} changed state while this one started; try again in a few seconds.`, { period: period.id }, { 'retry-after': '5' });
+  }
+  const expiresAt = new Date(Date.parse(existing.started_at) + RELEASE_LEASE_MS);
+  const retryAfter = Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
   throw new AppError(
     'conflict',
-    `A release of period ${period.id} is in progress${existing ? ` (started ${existing.started_at})` : ''}; it completes or its lock expires.`,
-    { period: period.id },
-    { 'retry-after': String(Math.min(retryAfter, 60)) },
+    `A release of period ${period.id} started at ${existing.started_at} and has not finished. If it is still running, it completes within ` +
+      `minutes. If its process died, its lock expires at ${expiresAt.toISOString()}, after which the next attempt (the scheduler's, or yours) ` +
+      `takes it over. To take it over now, once you are sure no other release of ${period.id} is running: ` +
+      `\`npm run release -- --period ${period.id} --resume\`, or POST /v1/admin/releases with {"period": "${period.id}", "takeOverStartedLock": true}.`,
+    { period: period.id, lockStartedAt: existing.started_at, lockExpiresAt: expiresAt.toISOString() },
+    { 'retry-after': String(retryAfter) },
   );
-}
-
-interface ComputedRelease {
-  dataset: CataloguedDataset;
-  release: CellRelease;
 }
 
 async function computeReleases(
   deps: ReleaseDeps,
-  period: Period,
+  plan: PeriodReleasePlan,
   report: (progress: Omit<ReleaseProgress, 'total'>) => void,
   setTotal: (total: number, counterRows: number) => void,
 ): Promise<ComputedRelease[]> {
-  const { datasets } = datasetCatalogueOf(deps);
-  const counterRows = await countPeriodCounters(deps.database.db, period.id);
+  const datasets = plan.datasets;
+  const counterRows = await countPeriodCounters(deps.database.db, plan.period.id);
   const pages = Math.max(1, Math.ceil(counterRows / DEFAULT_ROWS_PER_PAGE));
   setTotal(pages + datasets.length + 3, counterRows);
   let completed = 0;
-  const readers: DatasetReader[] = datasets.map((dataset) => ({
-    mapper: createDatasetCellMapper(dataset.spec),
-    byteUnitBytes: BYTE_UNITS[dataset.spec.byteUnit],
-    rows: [],
+  const reading = datasets.map((planned) => ({
+    planned,
+    reader: { mapper: createDatasetCellMapper(planned.dataset.spec), byteUnitBytes: BYTE_UNITS[planned.dataset.spec.byteUnit], rows: [] as import('../privacy').ContributionRow[] },
   }));
-  await readPeriodContributions(deps.database.db, period.id, readers, {
-    onPage: () => report({ phase: 'reading', completed: Math.min(++completed, pages) }),
-  });
+  await readPeriodContributions(
+    deps.database.db,
+    plan.period.id,
+    reading.map(({ reader }) => reader),
+    { onPage: () => report({ phase: 'reading', completed: Math.min(++completed, pages) }) },
+  );
   completed = pages;
-  return datasets.map((dataset, index) => {
-    const reader = readers[index]!;
+  return reading.map(({ planned, reader }) => {
     // The only step where data meets randomness; the result is kept and reused if the write is retried.
-    const release = releaseCells(reader.rows, dataset.prepared, deps.random);
+    const release = releaseCells(reader.rows, planned.dataset.prepared, deps.random);
     reader.rows = []; // let the engine input go before the next dataset runs
-    report({ phase: 'privacy', datasetId: dataset.spec.id, completed: ++completed });
-    return { dataset, release };
+    report({ phase: 'privacy', datasetId: planned.dataset.spec.id, completed: ++completed });
+    return { ...planned, release };
   });
 }
 
-function sameHeads(a: readonly ChainHead[], b: readonly ChainHead[]): boolean {
-  return a.every((head, index) => head.length === b[index]!.length && head.head?.id === b[index]!.head?.id);
+/** Why a release unit failed, found by re-reading what its guards check. */
+type WriteConflict = 'released-concurrently' | 'chain-moved' | 'ledger-moved' | 'unexplained';
+
+async function whatChanged(deps: ReleaseDeps, plan: PeriodReleasePlan, basis: WriteBasis): Promise<WriteConflict> {
+  const { db } = deps.database;
+  const state = await findPeriodRelease(db, plan.period.id);
+  if (state?.status === PERIOD_STATUS.completed) return 'released-concurrently';
+  const headsNow = await Promise.all(basis.chains.map(({ dataset }) => findChainHead(db, dataset.spec.id)));
+  if (basis.chains.some(({ head }, index) => head.length !== headsNow[index]?.length || head.head?.id !== headsNow[index]?.head?.id)) {
+    return 'chain-moved';
+  }
+  if ((await countBudgetCharges(db)) !== basis.budgetCharges) return 'ledger-moved';
+  return 'unexplained';
+}
+
+/**
+ * The write: build the unit on the current basis and commit it; when a guard fails it, find out what
+ * changed and start again (re-linked on the new chain heads, the yearly budget re-checked), or stop.
+ * The noisy results are reused: re-linking changes the packages' chain fields, never their values.
+ */
+async function writeRelease(
+  deps: ReleaseDeps,
+  plan: PeriodReleasePlan,
+  computed: readonly ComputedRelease[],
+  context: { actor: ReleaseActor; lock: PeriodLock },
+): Promise<PublishedRelease[]> {
+  const { db } = deps.database;
+  for (let attempt = 1; ; attempt += 1) {
+    const basis = await readWriteBasis(db, computed);
+    const packages = await buildSignedPackages(plan, basis);
+    const unit = buildReleaseUnit(db, { plan, basis, packages, actor: context.actor, resumed: context.lock.resumed, writtenAt: deps.clock.now().toISOString() });
+    try {
+      await writeWithAudit(deps.database, deps.clock, unit.auditEvent, () => unit.queries);
+      return unit.published;
+    } catch (error) {
+      const conflict = await whatChanged(deps, plan, basis);
+      if (conflict === 'released-concurrently') {
+        const state = await findPeriodRelease(db, plan.period.id);
+        throw await alreadyReleased(deps, plan.period.id, state?.completed_at ?? null, true);
+      }
+      if (conflict === 'ledger-moved') {
+        const budget = await checkYearlyBudget(deps, plan.period, plan.catalogue);
+        if (!budget.withinCap) {
+          await dropPeriodLock(db, plan.period.id, context.lock.startedAt);
+          throw await refuseOverYearlyBudget(deps, budget, context.actor);
+        }
+      }
+      if (conflict === 'unexplained' || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+      deps.logger.info('release basis changed while writing; rebuilding the unit', { period: plan.period.id, attempt, conflict });
+    }
+  }
 }
 
 /** Retention right after a release; a failure here leaves the release published and the purge to the next run. */
@@ -208,165 +249,28 @@ async function retainAfterRelease(
 
 /** Releases one period (see the module comment). Throws AppError for refusals. */
 export async function releasePeriod(deps: ReleaseDeps, request: ReleaseRequest): Promise<PeriodReleaseResult> {
-  const period = requirePeriod(deps, request.period);
-  const opensAt = releasableAt(deps, period);
-  if (deps.clock.now() < opensAt) {
-    throw new AppError(
-      'period-not-releasable',
-      `Period ${period.id} can be released from ${opensAt.toISOString()} (its end plus the ${deps.config.graceWindowMs / 3_600_000} h grace window for late events).`,
-      { period: period.id, releasableAt: opensAt.toISOString() },
-    );
-  }
-  const catalogue = datasetCatalogueOf(deps);
-  const signingKey = await loadReleaseSigningKey(deps.secrets.signingKeyPkcs8);
-  const { resumed } = await acquirePeriodLock(deps, period, request.takeOverStartedLock ?? false);
+  const plan = await planPeriodRelease(deps, request);
+  const lock = await acquirePeriodLock(deps, plan.period, request.takeOverStartedLock ?? false);
 
   let total = 1;
+  let counterRows = 0;
   const report = (progress: Omit<ReleaseProgress, 'total'>) => request.onProgress?.({ ...progress, total });
   const started = deps.clock.now().getTime();
-  let counterRows = 0;
-  const computed = await computeReleases(deps, period, report, (steps, rows) => {
+  const computed = await computeReleases(deps, plan, report, (steps, rows) => {
     total = steps;
     counterRows = rows;
   });
-  const { db } = deps.database;
-  const releaseIds = computed.map(() => randomUuid(deps.random));
-  const chargeIds = computed.map(() => randomUuid(deps.random));
+  report({ phase: 'packaging', completed: total - 2 });
+  report({ phase: 'writing', completed: total - 2 });
+  const releases = await writeRelease(deps, plan, computed, { actor: request.actor, lock });
+  const releasedAt = deps.clock.now().toISOString();
+  deps.logger.info('period released', { period: plan.period.id, datasets: releases.length, durationMs: deps.clock.now().getTime() - started });
 
-  for (let attempt = 1; ; attempt += 1) {
-    const createdAt = deps.clock.now().toISOString();
-    const heads = await Promise.all(computed.map(({ dataset }) => findChainHead(db, dataset.spec.id)));
-    const auditLogHead =
-      (await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()) ?? null;
-    const packages: BuiltPackage[] = [];
-    const signatures: string[] = [];
-    for (const [index, { dataset, release }] of computed.entries()) {
-      const head = heads[index]!;
-      const built = await buildDataPackage({
-        dataset,
-        periodBudget: catalogue.periodBudget,
-        period,
-        releaseId: releaseIds[index]!,
-        createdAt,
-        license: deps.config.releaseLicense,
-        baseUrl: deps.config.publicBaseUrl,
-        position: head.length + 1,
-        previous: head.head,
-        auditLogHead: auditLogHead && { seq: Number(auditLogHead.seq), hash: auditLogHead.hash },
-        cells: release.cells,
-      });
-      packages.push(built);
-      signatures.push(Buffer.from(await signingKey.sign(new TextEncoder().encode(built.canonical))).toString('base64'));
-    }
-    report({ phase: 'packaging', completed: total - 2 });
-
-    const buildQueries = () => {
-      const queries = [
-        ...computed.map(({ dataset }, index) => chainUnchangedGuardQuery(db, dataset.spec.id, heads[index]!.length)),
-        insertSigningKeyQuery(db, { kid: signingKey.kid, publicJwk: JSON.stringify(signingKey.publicJwk), createdAt }),
-      ];
-      computed.forEach(({ dataset, release }, index) => {
-        const built = packages[index]!;
-        const head = heads[index]!;
-        queries.push(
-          insertReleaseQuery(db, {
-            id: releaseIds[index]!,
-            dataset_id: dataset.spec.id,
-            period: period.id,
-            created_at: createdAt,
-            package_sha256: built.sha256,
-            previous_release_id: head.head?.id ?? null,
-            previous_package_sha256: head.head?.sha256 ?? null,
-            signing_key_id: signingKey.kid,
-            signature: signatures[index]!,
-            datapackage: built.canonical,
-          }),
-          ...built.files.map((file) =>
-            insertReleaseFileQuery(db, {
-              release_id: releaseIds[index]!,
-              path: file.path,
-              media_type: file.mediaType,
-              bytes: file.bytes,
-              sha256: file.sha256,
-              content: file.content,
-            }),
-          ),
-          insertBudgetChargeQuery(db, {
-            id: chargeIds[index]!,
-            period: period.id,
-            datasetId: dataset.spec.id,
-            releaseId: releaseIds[index]!,
-            rho: release.accounting.rhoCharged,
-            epsilon: release.accounting.epsilon,
-            delta: release.accounting.delta,
-            chargedAt: createdAt,
-          }),
-        );
-      });
-      queries.push(completePeriodQuery(db, period.id, createdAt));
-      return queries;
-    };
-    // Compiled once; the audit helper may run them again on a new audit head, unchanged.
-    const queries = buildQueries();
-
-    const published = computed.map(({ dataset, release }, index): PublishedRelease => ({
-      id: releaseIds[index]!,
-      datasetId: dataset.spec.id,
-      packageSha256: packages[index]!.sha256,
-      position: heads[index]!.length + 1,
-      previousReleaseId: heads[index]!.head?.id ?? null,
-      cells: release.cells.length,
-      rows: packages[index]!.descriptor.dataset.rows as number,
-      rho: release.accounting.rhoCharged,
-    }));
-
-    report({ phase: 'writing', completed: total - 2 });
-    try {
-      await writeWithAudit(
-        deps.database,
-        deps.clock,
-        {
-          ...request.actor,
-          action: 'release.published',
-          subject: `period:${period.id}`,
-          details: {
-            period: period.id,
-            resumed,
-            signingKeyId: signingKey.kid,
-            rhoCharged: published.reduce((sum, release) => sum + release.rho, 0),
-            releases: published.map(({ id, datasetId, packageSha256, previousReleaseId, rho }) => ({
-              id,
-              datasetId,
-              packageSha256,
-              previousReleaseId,
-              rho,
-            })),
-          },
-        },
-        () => queries,
-      );
-      deps.logger.info('period released', { period: period.id, datasets: published.length, durationMs: deps.clock.now().getTime() - started });
-      const retention = await retainAfterRelease(deps, period.id, (deleted) =>
-        report({ phase: 'retention', completed: total - 1 + Math.min(0.99, deleted / Math.max(1, counterRows)) }),
-      );
-      report({ phase: 'done', completed: total });
-      return { period: period.id, releasedAt: createdAt, resumed, releases: published, ...retention };
-    } catch (error) {
-      const state = await findPeriodRelease(db, period.id);
-      if (state?.status === PERIOD_STATUS.completed) {
-        throw new AppError('already-released', `Period ${period.id} was released concurrently at ${state.completed_at}.`, {
-          period: period.id,
-          releasedAt: state.completed_at,
-        });
-      }
-      const headsNow = await Promise.all(computed.map(({ dataset }) => findChainHead(db, dataset.spec.id)));
-      if (attempt < MAX_CHAIN_ATTEMPTS && !sameHeads(heads, headsNow)) {
-        deps.logger.info('release chain moved while writing; re-linking the packages', { period: period.id, attempt });
-        continue;
-      }
-      throw error;
-    }
-  }
+  const retention = await retainAfterRelease(deps, plan.period.id, (deleted) =>
+    report({ phase: 'retention', completed: total - 1 + Math.min(0.99, deleted / Math.max(1, counterRows)) }),
+  );
+  report({ phase: 'done', completed: total });
+  return { period: plan.period.id, releasedAt, created: plan.created, resumed: lock.resumed, releases, ...retention };
 }
 
 /**
@@ -399,7 +303,10 @@ export async function findDuePeriods(deps: Pick<AppDeps, 'database' | 'clock' | 
 
 export interface DueReleaseOutcome {
   released: PeriodReleaseResult[];
-  /** Periods another process is releasing right now, or that were released meanwhile. */
+  /**
+   * Periods another process is releasing right now, or that were released meanwhile, and periods
+   * the yearly budget refuses (while a refused period still has budget left, later ones wait).
+   */
   skipped: { period: string; reason: string }[];
 }
 
@@ -427,6 +334,15 @@ export async function releaseDuePeriods(
     } catch (error) {
       if (error instanceof AppError && (error.code === 'already-released' || error.code === 'conflict')) {
         outcome.skipped.push({ period: period.id, reason: error.code });
+        continue;
+      }
+      if (error instanceof AppError && error.code === 'yearly-budget-exceeded') {
+        deps.logger.error('release refused: it would exceed the yearly privacy budget', { period: period.id, reason: error.detail.slice(0, 600) });
+        outcome.skipped.push({ period: period.id, reason: error.code });
+        // While the period has budget left, later periods wait: releasing them first could use up
+        // what the operator can still give it (a lower PERIOD_BUDGET_RHO). A period with none left
+        // can never be released under this cap, so it does not hold the later ones up.
+        if (Number(error.extensions.headroomRho) > 0) break;
         continue;
       }
       deps.logger.error('release failed', { period: period.id, error: (error as Error).name, reason: (error as Error).message.slice(0, 300) });

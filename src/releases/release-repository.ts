@@ -133,6 +133,50 @@ export function insertBudgetChargeQuery(db: Kysely<DB>, charge: BudgetCharge): C
                      ${charge.epsilon}, ${charge.delta}, ${charge.chargedAt})`.compile(db);
 }
 
+/** Every budget charge, one per (period, dataset): what the yearly-budget check composes. */
+export async function listBudgetCharges(db: Kysely<DB>): Promise<{ period: string; rho: number }[]> {
+  const rows = await db.selectFrom('budget_ledger').select(['period', 'rho']).orderBy('period').orderBy('dataset_id').execute();
+  return rows.map((row) => ({ period: row.period, rho: Number(row.rho) }));
+}
+
+export async function countBudgetCharges(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom('budget_ledger')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * A statement that fails the atomic unit (NOT NULL violation, like the chain guard) when the ledger
+ * no longer holds `charges` rows: another period was charged after this release checked the yearly
+ * budget, so the check must be made again before this one charges.
+ */
+export function ledgerUnchangedGuardQuery(db: Kysely<DB>, charges: number): CompiledQuery {
+  return sql`INSERT INTO period_releases (period, started_at, completed_at, status)
+             SELECT 'ledger-guard', NULL, NULL, 'ledger-guard'
+             WHERE (SELECT count(*) FROM budget_ledger) <> ${charges}`.compile(db);
+}
+
+/**
+ * Gives up a 'started' lock this caller holds (compare-and-delete on started_at), after a refusal
+ * discovered once the lock was taken: nothing was published, so the period is simply due again.
+ */
+export async function dropPeriodLock(db: Kysely<DB>, period: string, startedAt: string): Promise<void> {
+  await db
+    .deleteFrom('period_releases')
+    .where('period', '=', period)
+    .where('status', '=', PERIOD_STATUS.started)
+    .where('started_at', '=', startedAt)
+    .execute();
+}
+
+/** The newest audit entry's hash: what a release anchors (never its sequence number, which counts events). */
+export async function findAuditHeadHash(db: Kysely<DB>): Promise<string | null> {
+  const row = await db.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row?.hash ?? null;
+}
+
 export function completePeriodQuery(db: Kysely<DB>, period: string, completedAt: string): CompiledQuery {
   return db
     .updateTable('period_releases')
@@ -158,6 +202,15 @@ export async function deletePeriodReplayGuardsChunk(db: Kysely<DB>, period: stri
   const result = await sql`DELETE FROM replay_guards WHERE event_hash IN (
       SELECT event_hash FROM replay_guards WHERE period = ${period} LIMIT ${rows})`.execute(db);
   return Number(result.numAffectedRows ?? 0);
+}
+
+/** Whether the period still holds counters or replay guards. */
+export async function periodHoldsData(db: Kysely<DB>, period: string): Promise<boolean> {
+  const [counter, guard] = await Promise.all([
+    db.selectFrom('counters').select('period').where('period', '=', period).limit(1).executeTakeFirst(),
+    db.selectFrom('replay_guards').select('period').where('period', '=', period).limit(1).executeTakeFirst(),
+  ]);
+  return counter !== undefined || guard !== undefined;
 }
 
 /** Released periods that still hold counters or replay guards (a purge interrupted by a crash). */

@@ -1,7 +1,9 @@
 /**
- * Cumulative privacy loss per organization over a rolling 12 months. The privacy unit is the
- * organization, and each release protects one period of its data; an organization that took part
- * in many periods is covered by the composition of all of them (rho adds, see privacy-loss.ts).
+ * Cumulative privacy loss per organization over a rolling 12 months, and the budget it has left
+ * under YEARLY_BUDGET_RHO. The privacy unit is the organization, and each release protects one
+ * period of its data; an organization that took part in many periods is covered by the composition
+ * of all of them (rho adds, see privacy-loss.ts). The 12 months are the ones the release job
+ * enforces the cap over (releases/yearly-budget.ts): the periods that started in them.
  *
  * "Took part" means: accepted events in a period (ingest tallies) that has budget charges. This is
  * an upper bound: an organization whose contributions to a period were erased before its release
@@ -10,12 +12,13 @@
  */
 import { listErasures } from '../consent/erasure-repository';
 import type { AppDeps } from '../deps';
+import { parseAnyPeriodId, subtractCalendarYear } from '../periods/period';
+import { addRationals, rational, rationalFromNumber, rationalToNumberDown } from '../privacy';
 import { listOrganizations } from '../registry/registry-repository';
 import { groupBy } from './group-by';
 import { composedLoss } from './privacy-loss';
 import { listBudgetLedger, listIngestTallies } from './report-repository';
 import { byName, type ReportTable } from './report-table';
-import { periodOverlaps } from './report-window';
 
 export const PRIVACY_LOSS_REPORT_COLUMNS = [
   'org_id',
@@ -28,6 +31,8 @@ export const PRIVACY_LOSS_REPORT_COLUMNS = [
   'rho',
   'epsilon',
   'delta',
+  'yearly_rho_cap',
+  'rho_remaining',
 ] as const;
 
 export type PrivacyLossReportRow = {
@@ -41,6 +46,8 @@ export type PrivacyLossReportRow = {
   rho: number;
   epsilon: number;
   delta: number;
+  yearly_rho_cap: number;
+  rho_remaining: number;
 };
 
 export interface PrivacyLossReport extends ReportTable<PrivacyLossReportRow> {
@@ -49,18 +56,26 @@ export interface PrivacyLossReport extends ReportTable<PrivacyLossReportRow> {
 
 /** The 12 calendar months (UTC) before `at`. */
 export function rollingYearBefore(at: Date): { from: string; to: string } {
-  const from = new Date(at);
-  from.setUTCFullYear(from.getUTCFullYear() - 1);
-  return { from: from.toISOString(), to: at.toISOString() };
+  return { from: subtractCalendarYear(at).toISOString(), to: at.toISOString() };
+}
+
+/** What is left of the cap after a loss, rounded down (never overstated), at least 0. */
+function remaining(cap: number, rho: number): number {
+  const left = addRationals(rationalFromNumber(cap), rational(-rationalFromNumber(rho).numerator, rationalFromNumber(rho).denominator));
+  return left.numerator > 0n ? rationalToNumberDown(left) : 0;
 }
 
 export async function buildPrivacyLossReport(
-  deps: Pick<AppDeps, 'database'>,
+  deps: Pick<AppDeps, 'database' | 'config'>,
   input: { at: Date; orgId?: string | undefined },
 ): Promise<PrivacyLossReport> {
   const { db } = deps.database;
   const window = rollingYearBefore(input.at);
-  const inWindow = (period: string) => periodOverlaps(period, window);
+  // A period counts in the window when it started in it, as in the release job's yearly cap.
+  const inWindow = (period: string) => {
+    const start = parseAnyPeriodId(period)?.start.toISOString();
+    return start === undefined || (start >= window.from && start < window.to);
+  };
   const [organizations, tallies, ledger, erasures] = await Promise.all([
     listOrganizations(db),
     listIngestTallies(db),
@@ -98,6 +113,8 @@ export async function buildPrivacyLossReport(
         rho: loss.rho,
         epsilon: loss.epsilon,
         delta: loss.delta,
+        yearly_rho_cap: deps.config.yearlyBudgetRho,
+        rho_remaining: remaining(deps.config.yearlyBudgetRho, loss.rho),
       };
     });
   return { columns: PRIVACY_LOSS_REPORT_COLUMNS, rows, window };

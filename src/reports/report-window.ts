@@ -2,7 +2,7 @@
  * The time window a report covers, and which release periods fall in it. Period ids are parsed in
  * every granularity, so a report still places periods recorded before the operator changed PERIOD.
  */
-import { type Period, type PeriodGranularity, parsePeriodId } from '../periods/period';
+import { type Period, parseAnyPeriodId } from '../periods/period';
 
 export interface ReportWindow {
   /** Inclusive, ISO-8601 UTC; null = from the beginning. */
@@ -11,14 +11,8 @@ export interface ReportWindow {
   to: string | null;
 }
 
-const GRANULARITIES: readonly PeriodGranularity[] = ['week', 'month', 'day'];
-
 export function periodOf(id: string): Period | undefined {
-  for (const granularity of GRANULARITIES) {
-    const period = parsePeriodId(id, granularity);
-    if (period) return period;
-  }
-  return undefined;
+  return parseAnyPeriodId(id);
 }
 
 /** True when the period overlaps the window. Unparseable ids are kept: a report should not hide data. */

@@ -16,8 +16,8 @@ import { describe, expect, it } from 'vitest';
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['errors'],
-  ['config'],
   ['privacy', 'periods'],
+  ['config'],
   ['auth', 'db', 'secrets'],
   ['datasets'],
   ['deps'],

@@ -1,3 +1,4 @@
+import { periodBudgetRhoCap } from '../../src/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUDGET_CONFIGURED, recordPrivacyConfiguration } from '../../src/audit/privacy-configuration';
 import { registerConsentingOrg, type ConsentingOrg } from '../support/fixtures';
@@ -104,9 +105,13 @@ describe.each(TEST_DIALECTS)('audit log listing on %s', (dialect) => {
     const deps = testApp.deps;
     expect(await recordPrivacyConfiguration(deps)).toBe(true);
     expect(await recordPrivacyConfiguration(deps)).toBe(false);
-    expect(await recordPrivacyConfiguration({ ...deps, config: { ...deps.config, periodBudgetRho: 0.2 } })).toBe(true);
+    expect(await recordPrivacyConfiguration({ ...deps, config: { ...deps.config, yearlyBudgetRho: 2, periodBudgetRho: 0.2 } })).toBe(true);
     const entries = await list(`?action=${BUDGET_CONFIGURED}&order=asc`);
-    expect(entries.json.items.map((entry: { details: { periodBudgetRho: number } }) => entry.details.periodBudgetRho)).toEqual([0.1, 0.2]);
+    // The test app pins PERIOD=week: the default yearly rho 1 allows 1/53 a week.
+    expect(entries.json.items.map((entry: { details: { yearlyBudgetRho: number; periodBudgetRho: number } }) => entry.details)).toMatchObject([
+      { yearlyBudgetRho: 1, periodBudgetRho: periodBudgetRhoCap(1, 'week'), periodBudgetSource: 'derived', period: 'week' },
+      { yearlyBudgetRho: 2, periodBudgetRho: 0.2 },
+    ]);
     expect(entries.json.items[0]).toMatchObject({ actorRole: 'system', subject: 'config:privacy-budget' });
     expect((await requestJson(testApp, 'GET', '/v1/audit/verify', { token: officer })).json.valid).toBe(true);
   });

@@ -17,10 +17,11 @@ export const AFTER_GRACE = new Date('2026-12-02T06:00:00.000Z');
 
 /**
  * A generous budget and a small k, so that twenty test organizations clear the selection threshold
- * (about 12 organizations here) without thousands of rows. The production defaults are exercised
- * by the catalogue tests.
+ * (about 12 organizations here) without thousands of rows: rho 40 a week, with the yearly cap such a
+ * weekly budget needs (53 weeks can start in 12 months). The production defaults are exercised by
+ * the catalogue tests.
  */
-export const TEST_RELEASE_CONFIG: Partial<AppConfig> = { periodBudgetRho: 40, kAnonymity: 3 };
+export const TEST_RELEASE_CONFIG: Partial<AppConfig> = { periodBudgetRho: 40, yearlyBudgetRho: 40 * 53, periodBudgetSource: 'PERIOD_BUDGET_RHO', kAnonymity: 3 };
 
 export const SYSTEM_ACTOR: ReleaseActor = { actorId: null, actorRole: 'system' };
 

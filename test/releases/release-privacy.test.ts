@@ -69,7 +69,7 @@ describe('release privacy properties', () => {
 
   it('even with next to no noise, the k floor alone keeps a (k-1)-organization cell out', async () => {
     // With an enormous budget the noise is negligible; only k protects the cell.
-    const config = { periodBudgetRho: 1e6, kAnonymity: 10 };
+    const config = { periodBudgetRho: 1e6, yearlyBudgetRho: 53e6, kAnonymity: 10 };
     const quietCell = { sector: 'legal', ai_platform: 'meta', classification: 'inference_output', protocol: 'as2' } as const;
     const { values } = await releaseAndRead([...crowd(30), ...crowd(9, { from: 100, cell: quietCell, events: 1_000_000 })], { seed: 3, config });
     expect(values.some((value) => /finance|training_dataset|openai/.test(value.key))).toBe(true);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SchedulerTimers, startReleaseScheduler } from '../../src/node/release-scheduler';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { AFTER_GRACE, crowd, insertCounters } from './release-fixtures';
+import { AFTER_GRACE, crowd, insertCounters, TEST_RELEASE_CONFIG } from './release-fixtures';
 
 /** Timers the test fires by hand. */
 function manualTimers() {
@@ -28,7 +28,7 @@ const releasedPeriods = async (testApp: TestApp) =>
 describe('in-process release scheduler', () => {
   let testApp: TestApp;
   beforeEach(async () => {
-    testApp = await createTestApp({ config: { periodBudgetRho: 40, kAnonymity: 3 } });
+    testApp = await createTestApp({ config: TEST_RELEASE_CONFIG });
   });
   afterEach(() => testApp.dispose());
 

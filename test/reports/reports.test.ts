@@ -44,7 +44,8 @@ describe.each(TEST_DIALECTS)('privacy officer reports on %s', (dialect) => {
   let researcher: string;
 
   beforeAll(async () => {
-    testApp = await createTestApp({ dialect, start: SCENARIO_START });
+    // The budget of the old weekly default (rho 0.1 a week), which a yearly budget of 5.4 allows.
+    testApp = await createTestApp({ dialect, start: SCENARIO_START, environment: { YEARLY_BUDGET_RHO: '5.4', PERIOD_BUDGET_RHO: '0.1' } });
     alpha = await registerConsentingOrg(testApp, { name: 'Alpha', sector: 'finance' });
     beta = await registerConsentingOrg(testApp, { name: '=HYPERLINK("http://evil")', sector: 'healthcare' });
     gamma = await registerConsentingOrg(testApp, { name: 'Gamma', sector: 'energy', consent: false });

@@ -51,7 +51,9 @@ describe.skipIf(!POSTGRES_URL)('two Node processes on one PostgreSQL', () => {
       INGEST_RATE_PER_MINUTE: '100000',
       API_RATE_PER_MINUTE: '100000',
       // As in test/releases: a budget and k that let a small test population publish.
+      PERIOD: 'week',
       PERIOD_BUDGET_RHO: '40',
+      YEARLY_BUDGET_RHO: String(40 * 53),
       K_ANONYMITY: '3',
       // Releases only through the API here, so the test decides when they race.
       RELEASE_SCHEDULER: 'false',

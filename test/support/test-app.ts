@@ -14,6 +14,13 @@ import { ensureBootstrapAdmin } from '../../src/registry/registry-service';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'tagg_adm_test-bootstrap-admin-token-0123456789abcdef';
+/**
+ * The environment tests start from. Most scenarios are written around ISO weeks (TEST_START is in
+ * 2026-W48) and are about something else than the period kind, so they pin PERIOD=week; the budget
+ * per period is then derived from the default yearly budget (1/53). Tests of quarters, the default,
+ * pass `environment: { PERIOD: 'quarter' }`.
+ */
+export const TEST_ENVIRONMENT = { APP_ENV: 'test', PERIOD: 'week' } as const;
 /** A Thursday in the middle of ISO week 2026-W48. */
 export const TEST_START = new Date('2026-11-26T12:00:00.000Z');
 
@@ -27,7 +34,14 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  options: { dialect?: Exclude<DialectName, 'd1'>; config?: Partial<AppConfig>; seed?: number; start?: Date } = {},
+  options: {
+    dialect?: Exclude<DialectName, 'd1'>;
+    /** Environment variables over TEST_ENVIRONMENT, parsed as at start-up. */
+    environment?: Record<string, string>;
+    config?: Partial<AppConfig>;
+    seed?: number;
+    start?: Date;
+  } = {},
 ): Promise<TestApp> {
   const testDatabase = await createTestDatabase(options.dialect ?? 'sqlite');
   const clock = createFixedClock(options.start ?? TEST_START);
@@ -36,7 +50,7 @@ export async function createTestApp(
   const random = createSeededRandomSource(options.seed ?? 42);
   const pseudonymKey = new Uint8Array(32).fill(7);
   const deps: AppDeps = {
-    config: { ...appConfigFrom(parseEnvironment({ APP_ENV: 'test' })), ...options.config },
+    config: { ...appConfigFrom(parseEnvironment({ ...TEST_ENVIRONMENT, ...options.environment })), ...options.config },
     database: testDatabase.database,
     clock,
     random,

@@ -27,7 +27,9 @@ beforeAll(async () => {
       BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
       APP_ENV: 'test',
       // As in test/releases: a budget and k that let a few dozen test organizations publish.
+      PERIOD: 'week',
       PERIOD_BUDGET_RHO: '40',
+      YEARLY_BUDGET_RHO: String(40 * 53),
       K_ANONYMITY: '3',
     },
   });

@@ -17,7 +17,7 @@ import { publishedCells } from './dataset-release-view';
 import { DATASETS_CONSOLE_ROLES, DATASETS_SECTION } from './datasets-section';
 
 const BASE = '/console/datasets';
-const PERIOD_UNITS = { day: 'day', week: 'week', month: 'month' } as const;
+const PERIOD_UNITS = { day: 'day', week: 'week', month: 'month', quarter: 'quarter' } as const;
 
 export function registerDatasetsConsole(app: Hono<AppEnv>) {
   const router = createConsoleRouter(DATASETS_SECTION);

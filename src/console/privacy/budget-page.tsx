@@ -1,6 +1,7 @@
 /** The privacy-budget ledger: rho per period stacked by dataset against the cap, and each organization's 12-month loss. */
 import type { BudgetReportRow } from '../../reports/budget-report';
 import type { PrivacyLossReportRow } from '../../reports/privacy-loss-report';
+import type { YearlyBudgetStatement } from '../../releases/yearly-budget';
 import { ChartCanvas } from '../shared/console-layout';
 import { CHART_COLORS } from './consent-timeline';
 
@@ -38,7 +39,7 @@ export function budgetChart(rows: readonly BudgetReportRow[], cap: number) {
   };
 }
 
-export function BudgetPage(props: { rows: BudgetReportRow[]; cap: number; losses: PrivacyLossReportRow[] }) {
+export function BudgetPage(props: { rows: BudgetReportRow[]; cap: number; yearly: YearlyBudgetStatement; losses: PrivacyLossReportRow[] }) {
   const periods = [...new Map(props.rows.map((row) => [row.period, row])).values()];
   return (
     <>
@@ -46,6 +47,10 @@ export function BudgetPage(props: { rows: BudgetReportRow[]; cap: number; losses
       <p class="lead">
         Each period may spend at most rho = {props.cap} (zCDP) across all datasets. Spending composes: rho adds up, and is stated as
         (epsilon, delta)-DP per organization.
+      </p>
+      <p id="yearly-budget">
+        Yearly budget per organization: rho = {props.yearly.rho} over any 12 months, ({props.yearly.epsilon.toPrecision(3)},{' '}
+        {props.yearly.delta.toExponential(1)})-DP. The release job refuses a release that would take the periods starting in some 12 months above it.
       </p>
       {props.rows.length === 0 ? (
         <p class="muted">No release has charged the budget yet.</p>
@@ -116,6 +121,7 @@ export function BudgetPage(props: { rows: BudgetReportRow[]; cap: number; losses
             <th class="num">rho</th>
             <th class="num">epsilon</th>
             <th class="num">delta</th>
+            <th class="num">rho left of the yearly cap</th>
           </tr>
         </thead>
         <tbody>
@@ -128,6 +134,7 @@ export function BudgetPage(props: { rows: BudgetReportRow[]; cap: number; losses
               <td class="num">{formatNumber(row.rho)}</td>
               <td class="num">{formatNumber(row.epsilon)}</td>
               <td class="num">{formatNumber(row.delta)}</td>
+              <td class="num">{formatNumber(row.rho_remaining)}</td>
             </tr>
           ))}
         </tbody>

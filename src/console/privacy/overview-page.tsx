@@ -3,7 +3,16 @@ import type { OrganizationConsentStatus } from '../../consent/consent-coverage';
 import { ChartCanvas } from '../shared/console-layout';
 import { type ConsentTimeline, consentTimelineChart } from './consent-timeline';
 
+/** The release the yearly budget refuses (or will refuse once it is due), with what the refusal says. */
+export interface YearlyBudgetNotice {
+  period: string;
+  /** True when the period is due now (the scheduler is being refused); false when it is the period collecting now. */
+  due: boolean;
+  detail: string;
+}
+
 export interface OverviewData {
+  yearlyBudgetNotice: YearlyBudgetNotice | null;
   statusCounts: Record<OrganizationConsentStatus, number>;
   organizations: number;
   erasures: number;
@@ -23,6 +32,16 @@ export function OverviewPage(props: OverviewData) {
   return (
     <>
       <h1>Consent overview</h1>
+      {props.yearlyBudgetNotice ? (
+        <div class="notice error" role="alert" id="yearly-budget-notice">
+          <strong>
+            {props.yearlyBudgetNotice.due
+              ? `The release of ${props.yearlyBudgetNotice.period} is refused: it would exceed the yearly privacy budget per organization.`
+              : `The release of ${props.yearlyBudgetNotice.period} will be refused when it is due: it would exceed the yearly privacy budget per organization.`}
+          </strong>{' '}
+          {props.yearlyBudgetNotice.detail} See the <a href="/console/privacy/budget">privacy budget</a>.
+        </div>
+      ) : null}
       <p class="lead">Whose telemetry may be collected now, and how consent changed over time.</p>
       <div class="cards">
         {cards.map(([label, value]) => (

@@ -8,25 +8,40 @@ import { listErasures } from '../../consent/erasure-repository';
 import { erasureReceiptView } from '../../consent/erasure-service';
 import type { AppDeps } from '../../deps';
 import { listOrganizations } from '../../registry/registry-repository';
+import { yearlyBudgetRefusalDetail } from '../../releases/period-release-plan';
+import { releaseSchedule } from '../../releases/release-schedule';
 import { requireOrganization } from '../../registry/registry-service';
 import { buildConsentReport } from '../../reports/consent-report';
 import { groupBy } from '../../reports/group-by';
 import { listIngestTallies } from '../../reports/report-repository';
 import { byName } from '../../reports/report-table';
 import { consentTimeline } from './consent-timeline';
-import type { OverviewData } from './overview-page';
+import type { OverviewData, YearlyBudgetNotice } from './overview-page';
 import type { OrganizationFilters, OrganizationListItem } from './organizations-page';
 
 type ConsoleDataDeps = Pick<AppDeps, 'database' | 'clock' | 'config'>;
 
-export async function overviewData(deps: ConsoleDataDeps): Promise<OverviewData> {
+/** A notice when the next release (due now, or the period collecting now) would exceed the yearly budget. */
+async function yearlyBudgetNotice(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'datasets'>): Promise<YearlyBudgetNotice | null> {
+  const schedule = await releaseSchedule(deps);
+  if (schedule.nextBudget.withinCap) return null;
+  return { period: schedule.next.period, due: schedule.next.releasable, detail: yearlyBudgetRefusalDetail(schedule.nextBudget) };
+}
+
+export async function overviewData(deps: ConsoleDataDeps & Pick<AppDeps, 'datasets'>): Promise<OverviewData> {
   const { db } = deps.database;
   const nowIso = deps.clock.now().toISOString();
-  const [organizations, consents, erasures] = await Promise.all([listOrganizations(db), listAllConsents(db), listErasures(db)]);
+  const [organizations, consents, erasures, budgetNotice] = await Promise.all([
+    listOrganizations(db),
+    listAllConsents(db),
+    listErasures(db),
+    yearlyBudgetNotice(deps),
+  ]);
   const byOrg = groupBy(consents, (consent) => consent.org_id);
   const statusCounts: Record<OrganizationConsentStatus, number> = { active: 0, scheduled: 0, expired: 0, revoked: 0, none: 0 };
   for (const organization of organizations) statusCounts[organizationConsentStatusAt(byOrg.get(organization.id) ?? [], nowIso)] += 1;
   return {
+    yearlyBudgetNotice: budgetNotice,
     statusCounts,
     organizations: organizations.length,
     erasures: erasures.length,

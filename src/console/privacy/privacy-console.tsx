@@ -20,6 +20,7 @@ import { buildBudgetReport } from '../../reports/budget-report';
 import { buildConsentReport, consentReportCsvTable } from '../../reports/consent-report';
 import { buildErasureReport } from '../../reports/erasure-report';
 import { buildPrivacyLossReport } from '../../reports/privacy-loss-report';
+import { yearlyBudgetStatement } from '../../releases/yearly-budget';
 import { renderConsolePage } from '../shared/console-layout';
 import { createConsoleRouter } from '../shared/console-router';
 import { type ConsoleEnv, requireConsoleSession } from '../shared/console-session';
@@ -147,7 +148,7 @@ export function registerPrivacyConsole(app: Hono<AppEnv>) {
       buildBudgetReport(deps, { from: null, to: null }),
       buildPrivacyLossReport(deps, { at: now }),
     ]);
-    return page(c, 'Privacy budget', `${BASE}/budget`, <BudgetPage rows={budget.rows} cap={budget.periodRhoCap} losses={losses.rows} />, {
+    return page(c, 'Privacy budget', `${BASE}/budget`, <BudgetPage rows={budget.rows} cap={budget.periodRhoCap} yearly={yearlyBudgetStatement(deps.config)} losses={losses.rows} />, {
       charts: true,
     });
   });

@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireCataloguedDataset } from '../../../releases/dataset-catalogue';
+import { periodKindStatement } from '../../../releases/release-configuration';
 import { listLatestReleases } from '../../../releases/release-repository';
+import { yearlyBudgetStatement } from '../../../releases/yearly-budget';
 import type { App } from '../../app-env';
 import { jsonContent, problemResponses } from '../../openapi-common';
 import { researcherAccess, researcherSecurity } from './researcher-access';
@@ -24,7 +26,9 @@ export function registerGetDataset(app: App) {
     async (c) => {
       const { dataset, catalogue } = requireCataloguedDataset(c.var.deps, c.req.valid('param').datasetId);
       const latest = await listLatestReleases(c.var.deps.database.db, dataset.spec.id);
-      return c.json(methodologyView(dataset, catalogue.periodBudget, latest.get(dataset.spec.id)), 200);
+      const { config } = c.var.deps;
+      const statements = { period: periodKindStatement(config), yearlyBudget: yearlyBudgetStatement(config) };
+      return c.json(methodologyView(dataset, catalogue.periodBudget, latest.get(dataset.spec.id), statements), 200);
     },
   );
 }

@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { datasetCatalogueOf } from '../../../releases/dataset-catalogue';
+import { periodKindStatement } from '../../../releases/release-configuration';
 import { listLatestReleases } from '../../../releases/release-repository';
+import { yearlyBudgetStatement } from '../../../releases/yearly-budget';
 import type { App } from '../../app-env';
 import { jsonContent, problemResponses } from '../../openapi-common';
 import { researcherAccess, researcherSecurity } from './researcher-access';
-import { DatasetSummarySchema, datasetSummaryView, PeriodBudgetSchema } from './schema';
+import { DatasetSummarySchema, datasetSummaryView, PeriodBudgetSchema, PeriodKindSchema, YearlyBudgetSchema } from './schema';
 
 export function registerListDatasets(app: App) {
   app.openapi(
@@ -16,7 +18,16 @@ export function registerListDatasets(app: App) {
       security: researcherSecurity,
       middleware: [researcherAccess()] as const,
       responses: {
-        200: jsonContent(z.object({ items: z.array(DatasetSummarySchema), periodBudget: PeriodBudgetSchema }), 'The catalogue.'),
+        200: jsonContent(
+          z.object({
+            items: z.array(DatasetSummarySchema),
+            period: PeriodKindSchema,
+            yearlyBudget: YearlyBudgetSchema,
+            periodBudget: PeriodBudgetSchema,
+            links: z.object({ schedule: z.string().openapi({ description: 'When the next period becomes releasable.' }) }),
+          }),
+          'The catalogue.',
+        ),
         ...problemResponses('unauthenticated', 'forbidden'),
       },
     }),
@@ -27,6 +38,8 @@ export function registerListDatasets(app: App) {
       return c.json(
         {
           items: catalogue.datasets.map((dataset) => datasetSummaryView(dataset, latest.get(dataset.spec.id))),
+          period: periodKindStatement(c.var.deps.config),
+          yearlyBudget: yearlyBudgetStatement(c.var.deps.config),
           periodBudget: {
             rho: periodBudget.rho,
             selectionDelta: periodBudget.selectionDelta,
@@ -35,6 +48,7 @@ export function registerListDatasets(app: App) {
             delta: periodBudget.delta,
             summary: `All datasets of one period together: (${periodBudget.epsilon.toPrecision(3)}, ${periodBudget.delta.toExponential(1)})-DP per organization (zCDP rho = ${periodBudget.rhoCharged.toPrecision(3)}).`,
           },
+          links: { schedule: '/v1/releases/schedule' },
         },
         200,
       );

@@ -2,7 +2,9 @@
 import { z } from '@hono/zod-openapi';
 import { MEASURE_UNITS, type CataloguedDataset, type PeriodBudget } from '../../../releases/dataset-catalogue';
 import type { ConditionSpec, DatasetSpec, Measure } from '../../../datasets/dataset-spec';
+import type { PeriodKindStatement } from '../../../releases/release-configuration';
 import type { ReleaseSummaryRow } from '../../../releases/release-repository';
+import type { YearlyBudgetStatement } from '../../../releases/yearly-budget';
 
 export const DatasetIdParam = z
   .string()
@@ -65,6 +67,44 @@ export const DatasetSummarySchema = z
   })
   .openapi('DatasetSummary');
 
+export const PeriodKindSchema = z
+  .object({
+    kind: z.enum(['day', 'week', 'month', 'quarter']).openapi({ description: 'The period every release covers (UTC): calendar quarter by default.' }),
+    example: z.string().openapi({ example: '2026-Q4', description: 'An id of this kind.' }),
+    graceHours: z.number().openapi({ description: 'Hours after a period ends during which late events are still accepted; it is released after them.' }),
+    maxPeriodsPerYear: z.number().int().openapi({ description: 'The most periods of this kind that can start in 12 months: the yearly budget is divided by it.' }),
+  })
+  .openapi('PeriodKind');
+
+export const YearlyBudgetSchema = z
+  .object({
+    rho: z.number().openapi({ description: 'YEARLY_BUDGET_RHO: the most any organization may lose over any 12 months (zCDP), enforced by the release job.' }),
+    epsilon: z.number().openapi({ description: 'The same cap as (epsilon, delta)-DP, by the tight conversion (Canonne, Kamath, Steinke 2020, Corollary 13).' }),
+    delta: z.number(),
+    maxPeriodsPerYear: z.number().int(),
+    periodRho: z.number().openapi({ description: 'The budget of one period: rho / maxPeriodsPerYear rounded down, or PERIOD_BUDGET_RHO when the operator set it lower.' }),
+    periodRhoSource: z.enum(['derived', 'PERIOD_BUDGET_RHO']),
+    summary: z.string(),
+  })
+  .openapi('YearlyBudget');
+
+export const ReleaseConfigurationSchema = z
+  .object({
+    period: PeriodKindSchema.extend({ id: z.string(), start: z.string(), end: z.string(), releasableAt: z.string() }),
+    yearlyBudget: YearlyBudgetSchema,
+    periodBudget: z.object({
+      rho: z.number(),
+      source: z.enum(['derived', 'PERIOD_BUDGET_RHO']),
+      rhoCharged: z.number(),
+      epsilon: z.number(),
+      delta: z.number(),
+    }),
+    kAnonymity: z.number().int(),
+    selectionDelta: z.number(),
+    license: z.string(),
+  })
+  .openapi('ReleaseConfiguration', { description: 'The configuration in force when the release was made, as stated in its signed datapackage.json.' });
+
 export const PeriodBudgetSchema = z
   .object({
     rho: z.number(),
@@ -92,6 +132,8 @@ export const MethodologySchema = DatasetSummarySchema.extend({
       definition: z.string(),
       mechanism: z.string(),
       selection: z.string(),
+      period: PeriodKindSchema,
+      yearlyBudget: YearlyBudgetSchema,
       periodBudget: PeriodBudgetSchema,
     }),
     intervals: z.string(),
@@ -183,7 +225,12 @@ function universalBiases(spec: DatasetSpec, dataset: CataloguedDataset): string[
   ];
 }
 
-export function methodologyView(dataset: CataloguedDataset, periodBudget: PeriodBudget, latest: ReleaseSummaryRow | undefined) {
+export function methodologyView(
+  dataset: CataloguedDataset,
+  periodBudget: PeriodBudget,
+  latest: ReleaseSummaryRow | undefined,
+  statements: { period: PeriodKindStatement; yearlyBudget: YearlyBudgetStatement },
+) {
   const { spec, plan } = dataset;
   return {
     ...datasetSummaryView(dataset, latest),
@@ -205,6 +252,8 @@ export function methodologyView(dataset: CataloguedDataset, periodBudget: Period
           plan.accounting.mechanism === 'gaussian'
             ? 'Discrete Gaussian noise, sampled exactly over the integers (Canonne, Kamath, Steinke 2020) from a cryptographic random source. Each measure and the key selection get their own share of this dataset\'s budget.'
             : 'Discrete Laplace noise, sampled exactly over the integers (Canonne, Kamath, Steinke 2020) from a cryptographic random source.',
+        period: statements.period,
+        yearlyBudget: statements.yearlyBudget,
         selection: `Cells are published only if at least ${dataset.k} organizations contributed (k-anonymity floor) and the organization count plus noise (sd ${plan.selection.noiseStandardDeviation.toFixed(2)}) reaches ${plan.selection.threshold}. A cell that exists because of a single organization is published with probability at most ${plan.selection.perCellDelta.toExponential(2)}; the set of published cells is therefore itself differentially private.`,
         periodBudget: {
           rho: periodBudget.rho,

@@ -1,7 +1,7 @@
 /** Wire shapes of release metadata and of the admin release request. */
 import { z } from '@hono/zod-openapi';
 import type { ReleaseFileInfo, ReleaseRow } from '../../../releases/release-repository';
-import { releaseLinks } from '../datasets/schema';
+import { ReleaseConfigurationSchema, releaseLinks } from '../datasets/schema';
 
 export const ReleaseIdParam = z.uuid().openapi({ param: { name: 'releaseId', in: 'path' }, example: '0f8fad5b-d9cb-469f-a165-70867728950e' });
 
@@ -14,8 +14,11 @@ export const ReleaseSchema = z
     id: z.uuid(),
     datasetId: z.string(),
     period: z.string(),
-    createdAt: z.string(),
+    createdAt: z.string().openapi({ description: 'The package\'s `created`: the period\'s scheduled releasable-at instant, not when it was written.' }),
     packageSha256: z.string().openapi({ description: 'SHA-256 of datapackage.json (its RFC 8785 canonical bytes, as served).' }),
+    configuration: ReleaseConfigurationSchema.nullable().openapi({
+      description: 'The configuration in force when it was released, from its signed datapackage.json (null for packages made before packages stated it).',
+    }),
     previous: z.object({ id: z.string(), sha256: z.string() }).nullable(),
     signature: z.object({
       alg: z.literal('EdDSA'),
@@ -38,6 +41,7 @@ export function releaseView(row: ReleaseRow, files: readonly ReleaseFileInfo[]) 
     period: row.period,
     createdAt: row.created_at,
     packageSha256: row.package_sha256,
+    configuration: ((JSON.parse(row.datapackage) as { configuration?: unknown }).configuration ?? null) as z.infer<typeof ReleaseConfigurationSchema> | null,
     previous: row.previous_release_id && row.previous_package_sha256 ? { id: row.previous_release_id, sha256: row.previous_package_sha256 } : null,
     signature: { alg: 'EdDSA' as const, crv: 'Ed25519' as const, kid: row.signing_key_id, value: row.signature },
     files: [
@@ -62,7 +66,7 @@ export function releaseView(row: ReleaseRow, files: readonly ReleaseFileInfo[]) 
 
 export const ReleaseRequestSchema = z
   .object({
-    period: z.string().min(4).max(16).openapi({ example: '2026-W48', description: 'Period id in the configured granularity (ISO week by default).' }),
+    period: z.string().min(4).max(16).openapi({ example: '2026-Q4', description: 'Period id of the configured kind (PERIOD): 2026-Q4 (quarter, the default), 2026-11 (month), 2026-W48 (ISO week) or 2026-11-26 (day).' }),
     takeOverStartedLock: z
       .boolean()
       .optional()
@@ -73,7 +77,8 @@ export const ReleaseRequestSchema = z
 export const PeriodReleaseSchema = z
   .object({
     period: z.string(),
-    releasedAt: z.string(),
+    releasedAt: z.string().openapi({ description: 'When the release was written.' }),
+    created: z.string().openapi({ description: 'The packages\' public creation time: the period\'s scheduled releasable-at instant.' }),
     resumed: z.boolean(),
     releases: z.array(
       z.object({

@@ -17,6 +17,8 @@ const PrivacyLossRowSchema = z.object({
   rho: z.number().openapi({ description: 'Composed zCDP rho over those periods.' }),
   epsilon: z.number(),
   delta: z.number(),
+  yearly_rho_cap: z.number().openapi({ description: 'YEARLY_BUDGET_RHO: the most any organization may lose over any 12 months; the release job refuses releases that would exceed it.' }),
+  rho_remaining: z.number().openapi({ description: 'What the organization has left of the yearly cap over these 12 months (rounded down).' }),
 });
 
 const PrivacyLossReportSchema = reportEnvelope('privacy-loss', PrivacyLossRowSchema, {
@@ -29,10 +31,11 @@ export function registerPrivacyLossReport(app: App) {
       method: 'get',
       path: '/v1/reports/budget/organizations',
       tags: ['Reports'],
-      summary: 'Cumulative privacy loss per organization over a rolling 12 months',
+      summary: 'Cumulative privacy loss per organization over a rolling 12 months, and the yearly budget it has left',
       description:
-        'Each release protects one period of an organization\'s data; over the periods it took part in, rho adds (zCDP) and is ' +
-        'stated as (epsilon, delta)-DP. An upper bound: periods later erased are still counted.',
+        'Each release protects one period of an organization\'s data; over the released periods it took part in that started in the 12 months, ' +
+        'rho adds (zCDP) and is stated as (epsilon, delta)-DP. An upper bound: periods later erased are still counted. ' +
+        'rho_remaining is what is left of YEARLY_BUDGET_RHO.',
       security: bearerSecurity,
       middleware: [requireRole('privacy_officer', 'admin')] as const,
       request: {
