@@ -58,14 +58,17 @@ describe('researcher API errors', () => {
     expect(response.json.releasableAt).toBe('2026-12-09T00:00:00.000Z');
   });
 
-  it('admin release: a release in progress is refused with 409 conflict and Retry-After', async () => {
-    await testApp.deps.database.db
-      .insertInto('period_releases')
-      .values({ period: '2026-W45', started_at: testApp.deps.clock.now().toISOString(), completed_at: null, status: 'started' })
-      .execute();
+  it('admin release: a release in progress is refused with 409 conflict, the real Retry-After, and how to take it over', async () => {
+    // A lock taken a minute ago, by a process that may have died: it expires 14 minutes from now.
+    const startedAt = new Date(testApp.deps.clock.now().getTime() - 60_000).toISOString();
+    await testApp.deps.database.db.insertInto('period_releases').values({ period: '2026-W45', started_at: startedAt, completed_at: null, status: 'started' }).execute();
     const response = await requestJson(testApp, 'POST', '/v1/admin/releases', { token: ADMIN_TOKEN, body: { period: '2026-W45' } });
     expectProblem(response, 409, 'conflict');
-    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(response.headers.get('retry-after')).toBe(String(14 * 60));
+    expect(response.json).toMatchObject({ period: '2026-W45', lockStartedAt: startedAt, lockExpiresAt: new Date(Date.parse(startedAt) + 15 * 60_000).toISOString() });
+    expect(response.json.detail).toMatch(/its lock expires at \S+, after which the next attempt/);
+    expect(response.json.detail).toMatch(/npm run release -- --period 2026-W45 --resume/);
+    expect(response.json.detail).toMatch(/"takeOverStartedLock": true/);
   });
 
   it('a dataset spec whose privacy plan cannot be computed stops the app from being built', () => {

@@ -192,12 +192,21 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     expect(await countRows(testApp.deps.database, 'counters', PERIOD)).toBe(20);
     expect(await countRows(testApp.deps.database, 'releases', PERIOD)).toBe(4);
 
+    // Asking to release it again says that its retention is unfinished and how to finish it.
+    const again = await releasePeriod(testApp.deps, { period: PERIOD, actor: SYSTEM_ACTOR }).catch((error: unknown) => error);
+    expect(again).toMatchObject({ code: 'already-released', extensions: { period: PERIOD, retentionComplete: false } });
+    expect((again as Error).message).toMatch(/retention is unfinished/);
+    expect((again as Error).message).toMatch(/npm run release -- --finish-retention/);
+
     const outcome = await releaseDuePeriods(testApp.deps);
     expect(outcome.released).toEqual([]);
     expect(await countRows(testApp.deps.database, 'counters', PERIOD)).toBe(0);
     expect(await countRows(testApp.deps.database, 'replay_guards', PERIOD)).toBe(0);
     const audit = await db.selectFrom('audit_log').select('details').where('action', '=', 'release.retention_completed').execute();
     expect(audit.map((row) => JSON.parse(row.details))).toEqual([{ period: PERIOD, countersDeleted: 20, replayGuardsDeleted: 30 }]);
+    const done = await releasePeriod(testApp.deps, { period: PERIOD, actor: SYSTEM_ACTOR }).catch((error: unknown) => error);
+    expect(done).toMatchObject({ code: 'already-released', extensions: { retentionComplete: true } });
+    expect((done as Error).message).not.toMatch(/retention/);
   });
 
   it('chains each dataset: release N+1 names release N and the hash of its datapackage.json', async () => {
