@@ -180,18 +180,27 @@ async function computeReleases(
 }
 
 /** Why a release unit failed, found by re-reading what its guards check. */
-type WriteConflict = 'released-concurrently' | 'chain-moved' | 'ledger-moved' | 'unexplained';
+interface WriteConflict {
+  /** Another caller completed the period's release. */
+  releasedConcurrently: boolean;
+  /** Another release of a dataset was appended: re-link the packages. */
+  chainMoved: boolean;
+  /** Another period was charged: the yearly budget must be checked again. */
+  ledgerMoved: boolean;
+}
 
 async function whatChanged(deps: ReleaseDeps, plan: PeriodReleasePlan, basis: WriteBasis): Promise<WriteConflict> {
   const { db } = deps.database;
-  const state = await findPeriodRelease(db, plan.period.id);
-  if (state?.status === PERIOD_STATUS.completed) return 'released-concurrently';
-  const headsNow = await Promise.all(basis.chains.map(({ dataset }) => findChainHead(db, dataset.spec.id)));
-  if (basis.chains.some(({ head }, index) => head.length !== headsNow[index]?.length || head.head?.id !== headsNow[index]?.head?.id)) {
-    return 'chain-moved';
-  }
-  if ((await countBudgetCharges(db)) !== basis.budgetCharges) return 'ledger-moved';
-  return 'unexplained';
+  const [state, headsNow, budgetCharges] = await Promise.all([
+    findPeriodRelease(db, plan.period.id),
+    Promise.all(basis.chains.map(({ dataset }) => findChainHead(db, dataset.spec.id))),
+    countBudgetCharges(db),
+  ]);
+  return {
+    releasedConcurrently: state?.status === PERIOD_STATUS.completed,
+    chainMoved: basis.chains.some(({ head }, index) => head.length !== headsNow[index]?.length || head.head?.id !== headsNow[index]?.head?.id),
+    ledgerMoved: budgetCharges !== basis.budgetCharges,
+  };
 }
 
 /**
@@ -215,19 +224,19 @@ async function writeRelease(
       return unit.published;
     } catch (error) {
       const conflict = await whatChanged(deps, plan, basis);
-      if (conflict === 'released-concurrently') {
+      if (conflict.releasedConcurrently) {
         const state = await findPeriodRelease(db, plan.period.id);
         throw await alreadyReleased(deps, plan.period.id, state?.completed_at ?? null, true);
       }
-      if (conflict === 'ledger-moved') {
+      if (conflict.ledgerMoved) {
         const budget = await checkYearlyBudget(deps, plan.period, plan.catalogue);
         if (!budget.withinCap) {
           await dropPeriodLock(db, plan.period.id, context.lock.startedAt);
           throw await refuseOverYearlyBudget(deps, budget, context.actor);
         }
       }
-      if (conflict === 'unexplained' || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-      deps.logger.info('release basis changed while writing; rebuilding the unit', { period: plan.period.id, attempt, conflict });
+      if (!(conflict.chainMoved || conflict.ledgerMoved) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+      deps.logger.info('release basis changed while writing; rebuilding the unit', { period: plan.period.id, attempt, ...conflict });
     }
   }
 }

@@ -7,7 +7,9 @@
  * Guards: statements at the head of the unit that fail it (a NOT NULL violation on every dialect)
  * when something the unit was built on has changed since it was read. The write loop then asks what
  * changed (`whatChanged` in release-period.ts) and rebuilds, re-checks or gives up. A new guard
- * goes in `releaseGuards`, with its reading in the write basis and its diagnosis in `whatChanged`.
+ * goes in `releaseGuards`, with its reading in the write basis (or, for something that must be read
+ * before the counters, taken in `computeReleases` and carried with the computed results) and its
+ * diagnosis in `whatChanged`.
  */
 import { Buffer } from 'node:buffer';
 import type { CompiledQuery, Kysely } from 'kysely';
