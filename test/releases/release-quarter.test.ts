@@ -89,5 +89,7 @@ describe.each(TEST_DIALECTS)('quarterly periods on %s', (dialect) => {
     const card = await requestJson(testApp, 'GET', `/v1/datasets/${catalogue.json.items[0].id}`);
     expect(card.json.methodology.privacy.period.kind).toBe('quarter');
     expect(card.json.methodology.privacy.yearlyBudget).toEqual(catalogue.json.yearlyBudget);
+    const page = await testApp.app.request('/console/datasets');
+    expect(await page.text()).toContain(`<span id="yearly-budget">${catalogue.json.yearlyBudget.summary}</span>`);
   });
 });

@@ -1,8 +1,15 @@
 /** `/console/datasets`: every dataset with its privacy guarantee and its latest release. */
 import type { CataloguedDataset, PeriodBudget } from '../../releases/dataset-catalogue';
 import type { ReleaseSummaryRow } from '../../releases/release-repository';
+import type { YearlyBudgetStatement } from '../../releases/yearly-budget';
 
-export function CataloguePage(props: { datasets: readonly CataloguedDataset[]; latest: Map<string, ReleaseSummaryRow>; periodBudget: PeriodBudget; periodUnit: string }) {
+export function CataloguePage(props: {
+  datasets: readonly CataloguedDataset[];
+  latest: Map<string, ReleaseSummaryRow>;
+  periodBudget: PeriodBudget;
+  periodUnit: string;
+  yearlyBudget: YearlyBudgetStatement;
+}) {
   return (
     <>
       <h1>Datasets</h1>
@@ -12,7 +19,8 @@ export function CataloguePage(props: { datasets: readonly CataloguedDataset[]; l
       </p>
       <p class="muted">
         All datasets of one {props.periodUnit} together are ({props.periodBudget.epsilon.toPrecision(3)}, {props.periodBudget.delta.toExponential(1)}
-        )-differentially private per contributing organization (zCDP rho = {props.periodBudget.rhoCharged.toPrecision(3)}).
+        )-differentially private per contributing organization (zCDP rho = {props.periodBudget.rhoCharged.toPrecision(3)}).{' '}
+        <span id="yearly-budget">{props.yearlyBudget.summary}</span> <a href="/v1/releases/schedule">When is the next release?</a>
       </p>
       <div class="cards">
         {props.datasets.map((dataset) => {

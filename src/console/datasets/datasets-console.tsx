@@ -8,6 +8,7 @@ import { AppError } from '../../errors';
 import type { AppEnv } from '../../http/app-env';
 import { datasetCatalogueOf, requireCataloguedDataset } from '../../releases/dataset-catalogue';
 import { findReleaseFile, listLatestReleases, listReleasesOfDataset } from '../../releases/release-repository';
+import { yearlyBudgetStatement } from '../../releases/yearly-budget';
 import { renderConsolePage } from '../shared/console-layout';
 import { createConsoleRouter } from '../shared/console-router';
 import { readConsoleSession, requireConsoleSession } from '../shared/console-session';
@@ -36,7 +37,13 @@ export function registerDatasetsConsole(app: Hono<AppEnv>) {
     return renderConsolePage(
       c,
       { title: 'Datasets', section: DATASETS_SECTION, current: BASE, session: c.var.consoleSession },
-      <CataloguePage datasets={catalogue.datasets} latest={latest} periodBudget={catalogue.periodBudget} periodUnit={PERIOD_UNITS[deps.config.period]} />,
+      <CataloguePage
+        datasets={catalogue.datasets}
+        latest={latest}
+        periodBudget={catalogue.periodBudget}
+        periodUnit={PERIOD_UNITS[deps.config.period]}
+        yearlyBudget={yearlyBudgetStatement(deps.config)}
+      />,
     );
   });
 
