@@ -37,7 +37,7 @@ import { parsePeriodId, periodContaining, periodsBetween } from '../periods/peri
 import { releaseCells } from '../privacy';
 import { BYTE_UNITS } from '../datasets/dataset-spec';
 import { createDatasetCellMapper } from './dataset-cells';
-import { countPeriodCounters, DEFAULT_ROWS_PER_PAGE, readPeriodContributions } from './period-contributions';
+import { countPeriodCounters, type DatasetReader, DEFAULT_ROWS_PER_PAGE, readPeriodContributions } from './period-contributions';
 import {
   alreadyReleased,
   checkYearlyBudget,
@@ -159,10 +159,10 @@ async function computeReleases(
   const pages = Math.max(1, Math.ceil(counterRows / DEFAULT_ROWS_PER_PAGE));
   setTotal(pages + datasets.length + 3, counterRows);
   let completed = 0;
-  const reading = datasets.map((planned) => ({
-    planned,
-    reader: { mapper: createDatasetCellMapper(planned.dataset.spec), byteUnitBytes: BYTE_UNITS[planned.dataset.spec.byteUnit], rows: [] as import('../privacy').ContributionRow[] },
-  }));
+  const reading = datasets.map((planned) => {
+    const reader: DatasetReader = { mapper: createDatasetCellMapper(planned.dataset.spec), byteUnitBytes: BYTE_UNITS[planned.dataset.spec.byteUnit], rows: [] };
+    return { planned, reader };
+  });
   await readPeriodContributions(
     deps.database.db,
     plan.period.id,

@@ -91,26 +91,22 @@ export function checkRollingYear(charges: readonly PeriodCharge[], candidate: { 
     (a, b) => a.start.getTime() - b.start.getTime() || a.period.localeCompare(b.period),
   );
   const earliest = subtractCalendarYear(start);
-  const windowStarts = [...new Set(all.filter((charge) => charge.start > earliest && charge.start <= start).map((charge) => charge.start.getTime()))];
-  let worst: { window: RollingYearWindow; othersExact: Rational } | undefined;
-  for (const from of windowStarts.map((time) => new Date(time))) {
+  const windowStarts = new Set(all.filter((charge) => charge.start > earliest && charge.start <= start).map((charge) => charge.start.getTime()));
+  windowStarts.add(start.getTime()); // the candidate's own start: never empty
+  const windows = [...windowStarts].map((time) => {
+    const from = new Date(time);
     const to = addCalendarYear(from);
     const inside = all.filter((charge) => charge.start >= from && charge.start < to);
     const othersExact = exactSum(inside.filter((charge) => charge.period !== candidate.period.id).map((charge) => charge.rho));
-    if (!worst || compareRationals(othersExact, worst.othersExact) > 0) {
-      worst = {
-        othersExact,
-        window: {
-          from: from.toISOString(),
-          to: to.toISOString(),
-          periods: inside.map((charge) => charge.period),
-          rho: composeZcdp(inside.map((charge) => charge.rho)),
-        },
-      };
-    }
-  }
-  // The candidate's own start is always one of the window starts, so `worst` is set.
-  const { window, othersExact } = worst!;
+    const window: RollingYearWindow = {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      periods: inside.map((charge) => charge.period),
+      rho: composeZcdp(inside.map((charge) => charge.rho)),
+    };
+    return { window, othersExact };
+  });
+  const { window, othersExact } = windows.reduce((worst, each) => (compareRationals(each.othersExact, worst.othersExact) > 0 ? each : worst));
   const cap = rationalFromNumber(yearlyBudgetRho);
   const left = addRationals(cap, rational(-othersExact.numerator, othersExact.denominator));
   return {
