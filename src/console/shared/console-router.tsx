@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { isTransientStoreError } from '../../db/database';
+import { classifyStoreFault } from '../../db/store-faults';
 import { AppError, PROBLEM_TYPES } from '../../errors';
 import { createErrorHandler } from '../../http/problem';
 import { type ConsoleSection, renderConsolePage } from './console-layout';
@@ -35,7 +35,10 @@ export function createConsoleRouter(section: ConsoleSection = CONSOLE_HOME_SECTI
     }),
   );
   router.onError((error, c) => {
-    if (!(error instanceof AppError)) return createErrorHandler(c.var.deps.logger, isTransientStoreError)(error, c);
+    if (!(error instanceof AppError)) {
+      const { logger, database, clock } = c.var.deps;
+      return createErrorHandler(logger, classifyStoreFault, (kind) => database.health?.recordFault(kind, clock.now().getTime()))(error, c);
+    }
     const { status, title } = PROBLEM_TYPES[error.code];
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     return renderConsolePage(
