@@ -196,6 +196,18 @@ async function main(): Promise<void> {
     return fetch(input, init);
   };
 
+  // A loaded machine can drop a connection; a batch is collected once (event ids), so resending it is safe.
+  const retryingFetch: typeof fetch = async (input, init) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await fetch(input, init);
+      } catch (error) {
+        if (attempt >= 5 || !String(input).endsWith('/v1/telemetry/batches')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      }
+    }
+  };
+
   const random = createSimulationRandom(createSeededRandomSource(options.seed));
   const coalition = createCoalition(random, { organizations: options.organizations, start: period.start });
   // Everyone consents from the start and stays: the benchmark is about utility, not membership changes.
@@ -211,6 +223,7 @@ async function main(): Promise<void> {
     ticks: simulationTicks([period], 2),
     meanEventsPerOrganizationPerPeriod: options.eventsPerOrganization,
     time: { kind: 'simulated', moveTo: (at) => clock.set(at), graceMs: deps.config.graceWindowMs },
+    fetch: retryingFetch,
   });
   const releases = summary.releases.flatMap((result) => result.releases);
   const datasets: DatasetUtility[] = [];
@@ -278,6 +291,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`bench:utility: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  const cause = error instanceof Error && error.cause !== undefined ? `\ncaused by: ${String((error.cause as Error).stack ?? error.cause)}` : '';
+  console.error(`bench:utility: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}${cause}`);
   process.exit(1);
 });
