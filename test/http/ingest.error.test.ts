@@ -128,7 +128,7 @@ describe.each(TEST_DIALECTS)('ingest errors on %s', (dialect) => {
 
     const wrongVersion = await sendBatch(testApp, org.ingestToken, []);
     expectProblem(wrongVersion, 400, 'invalid-request');
-    const noEvents = await requestJson(testApp, 'POST', '/v1/telemetry/batches', { token: org.ingestToken, body: { schemaVersion: 2, events: [{}] } });
+    const noEvents = await requestJson(testApp, 'POST', '/v1/telemetry/batches', { token: org.ingestToken, body: { schemaVersion: 3, events: [{}] } });
     expectProblem(noEvents, 400, 'invalid-request');
     expect(noEvents.json.errors[0].path).toBe('schemaVersion');
   });
