@@ -58,7 +58,7 @@ export interface ConsentingOrg {
 }
 
 export async function registerConsentingOrg(
-  testApp: TestApp,
+  testApp: Pick<TestApp, 'app'>,
   options: { name?: string; sector?: string; sizeBand?: string; country?: string; consent?: boolean } = {},
 ): Promise<ConsentingOrg> {
   const org = await requestJson(testApp, 'POST', '/v1/admin/orgs', {
@@ -86,6 +86,6 @@ export async function registerConsentingOrg(
   return { orgId: org.json.id, instanceId: instance.json.instance.id, ingestToken: instance.json.token };
 }
 
-export function sendBatch(testApp: TestApp, token: string, events: unknown[]) {
+export function sendBatch(testApp: Pick<TestApp, 'app'>, token: string, events: unknown[]) {
   return requestJson(testApp, 'POST', '/v1/telemetry/batches', { token, body: { schemaVersion: 1, events } });
 }
