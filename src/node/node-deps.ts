@@ -13,7 +13,7 @@ import { loadSecrets } from './secrets-file';
 import { createNodeStaticAssets } from './static-assets';
 
 export function openDatabase(
-  env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_SCHEMA'>,
+  env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_SCHEMA'> & Partial<Pick<Environment, 'SQLITE_SYNCHRONOUS'>>,
   logger?: Logger,
 ): Database {
   const url = env.DATABASE_URL;
@@ -28,7 +28,7 @@ export function openDatabase(
     });
   }
   prepareSqliteFile(sqlitePathFromUrl(url));
-  return createSqliteDatabase(url);
+  return createSqliteDatabase(url, { synchronous: env.SQLITE_SYNCHRONOUS ?? 'normal' });
 }
 
 export interface NodeDepsOptions {
