@@ -102,7 +102,8 @@ async function runOurs(run: number, extraEnv: Record<string, string> = {}): Prom
     const server = spawnTypeScript(join(root, 'src/node/main.ts'), [], { ...env, PORT: String(port) });
     servers.push(server);
     targets.push(`http://127.0.0.1:${port}`);
-    await waitForHttp(`${targets[index]}/readyz`);
+    // Start-up under tsx can take half a minute on a loaded machine.
+    await waitForHttp(`${targets[index]}/readyz`, 120_000);
   }
   try {
     const base = targets[0] as string;

@@ -24,7 +24,7 @@ export function openDatabase(
       ...(env.DATABASE_SCHEMA ? { searchPath: env.DATABASE_SCHEMA } : {}),
       // The connection is dropped and reopened on the next query; requests in flight answer 503.
       onConnectionError: (error) =>
-        logger?.warn('database connection lost', { code: (error as { code?: unknown }).code as string | undefined, message: error.message.slice(0, 200) }),
+        logger?.warn('database connection lost', { code: (error as { code?: unknown }).code as string | undefined, reason: error.message.slice(0, 200) }),
     });
   }
   prepareSqliteFile(sqlitePathFromUrl(url));
