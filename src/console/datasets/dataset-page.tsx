@@ -63,7 +63,9 @@ export function DatasetPage(props: {
             {shown.id !== props.releases[0]?.id ? ' (an earlier release)' : ' (latest)'}
           </h2>
           <p class="muted">
-            {`Published ${shown.created_at}. ${cells.length} cell${cells.length === 1 ? '' : 's'} cleared the k-anonymity floor (${dataset.k} organizations) and the noisy selection threshold (${plan.selection.threshold}); other combinations are not published, which does not mean they are zero.`}
+            {plan.selection
+              ? `Published ${shown.created_at}. ${cells.length} cell${cells.length === 1 ? '' : 's'} cleared the k-anonymity floor (${dataset.k} organizations) and the noisy selection threshold (${plan.selection.threshold}); other combinations are not published, which does not mean they are zero.`
+              : `Published ${shown.created_at}. ${cells.length} of ${dataset.publicKeys?.length ?? 0} keys are published; the others are not published: fewer than ${dataset.k} organizations (by the noisy count), which does not mean they are zero.`}
           </p>
           <Downloads datasetId={spec.id} release={shown} />
           {cells.length === 0 ? (

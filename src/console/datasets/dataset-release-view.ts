@@ -38,6 +38,8 @@ export function publishedCells(dataset: CataloguedDataset, rows: readonly TidyRo
   const names = dataset.spec.dimensions.map((dimension) => dimension.name);
   const cells = new Map<string, PublishedCell>();
   for (const row of rows) {
+    // Suppressed keys have no values to chart (public keys: fewer than k organizations by the noisy count).
+    if (row.status === 'suppressed') continue;
     const dimensions = names.map((name) => String(row[name]));
     const key = dimensions.join('\u001f');
     let cell = cells.get(key);
