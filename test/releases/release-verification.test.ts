@@ -135,7 +135,7 @@ describe('release verification', () => {
 
   it('changing any byte of any file makes verification fail', async () => {
     const base = join(folder, latestVolume().id);
-    const names = ['datapackage.json', 'data.csv', 'data.json', 'datapackage.json.sig'];
+    const names = ['datapackage.json', 'data.csv', 'data.json', 'noisy-measurements.csv', 'datapackage.json.sig'];
     const files = Object.fromEntries(names.map((name) => [name, new Uint8Array(readFileSync(join(base, name)))]));
     const sourceWith = (changed: string, bytes: Uint8Array) => ({
       read: async (path: string) => (path === changed ? bytes : files[path]),
@@ -143,7 +143,12 @@ describe('release verification', () => {
     expect((await verifyPackage(sourceWith('none', new Uint8Array()), keys)).ok).toBe(true);
     for (const name of names) {
       const original = files[name]!;
-      for (let index = 0; index < original.byteLength; index += 1) {
+      // Every byte of the first and last 512 bytes and every 251st between: with public keys the data files
+      // have a row per declared key, and flipping each of their bytes would take minutes.
+      const positions = Array.from({ length: original.byteLength }, (_, index) => index).filter(
+        (index) => index < 512 || index >= original.byteLength - 512 || index % 251 === 0,
+      );
+      for (const index of positions) {
         const copy = original.slice();
         copy[index] = copy[index]! ^ 0x01;
         const verification = await verifyPackage(sourceWith(name, copy), keys);
