@@ -72,7 +72,7 @@ export interface ConsentingOrg {
 }
 
 export async function registerConsentingOrg(
-  testApp: TestApp,
+  testApp: Pick<TestApp, 'app'>,
   options: { name?: string; sector?: string; sizeBand?: string; country?: string; consent?: boolean } = {},
 ): Promise<ConsentingOrg> {
   const org = await requestJson(testApp, 'POST', '/v1/admin/orgs', {
@@ -100,6 +100,6 @@ export async function registerConsentingOrg(
   return { orgId: org.json.id, instanceId: instance.json.instance.id, ingestToken: instance.json.token };
 }
 
-export function sendBatch(testApp: TestApp, token: string, events: unknown[], schemaVersion: 1 | 2 = 1) {
+export function sendBatch(testApp: Pick<TestApp, 'app'>, token: string, events: unknown[], schemaVersion: 1 | 2 = 1) {
   return requestJson(testApp, 'POST', '/v1/telemetry/batches', { token, body: { schemaVersion, events } });
 }

@@ -51,6 +51,7 @@ export function registerIngestBatch(app: App, deps: AppDeps) {
         'unsupported-media-type',
         'rate-limited',
         'store-busy',
+        'store-unavailable',
       ),
     },
   });
