@@ -144,7 +144,9 @@ describe('console tour: every page at 390 and 1366 px over a populated service',
   for (const width of WIDTHS) {
     it(`every page at ${width} px: no sideways scroll, charts painted, no serious axe violations, no console errors`, async () => {
       const failures: string[] = [];
-      for (const entry of pages) {
+      // CONSOLE_TOUR_ONLY=<regex> narrows the tour while working on a page.
+      const only = process.env.CONSOLE_TOUR_ONLY ? new RegExp(process.env.CONSOLE_TOUR_ONLY) : undefined;
+      for (const entry of pages.filter((candidate) => !only || only.test(candidate.path))) {
         try {
           await checkPage(width, entry);
         } catch (error) {
