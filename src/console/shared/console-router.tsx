@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isTransientStoreError } from '../../db/database';
+import { classifyStoreFault } from '../../db/store-faults';
 import { AppError, PROBLEM_TYPES } from '../../errors';
 import { createErrorHandler } from '../../http/problem';
 import { type ConsoleSection, renderConsolePage } from './console-layout';
@@ -84,7 +84,8 @@ export function createConsoleRouter(section: ConsoleSection = CONSOLE_HOME_SECTI
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     } else {
       // Logged (class and message, never bodies) by the app's handler; the reader gets its words as a page.
-      const problem = createErrorHandler(c.var.deps.logger, isTransientStoreError)(error, c);
+      const { logger, database, clock } = c.var.deps;
+      const problem = createErrorHandler(logger, classifyStoreFault, (kind) => database.health?.recordFault(kind, clock.now().getTime()))(error, c);
       const body = (await problem.json()) as { title?: string; detail?: string };
       status = problem.status as ContentfulStatusCode;
       title = body.title ?? 'Error';
