@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetCatalogueOf } from '../../src/releases/dataset-catalogue';
 import type { PeriodReleaseResult } from '../../src/releases/release-period';
 import { crowd, insertCounters, publishTestPeriod, TEST_RELEASE_CONFIG } from '../releases/release-fixtures';
 import { type BrowserHarness, expectChartDrawn as expectCanvasDrawn, openBrowserHarness } from '../support/browser-harness';
@@ -49,7 +50,7 @@ describe('dataset browser in Chromium', () => {
     const response = await page.goto(`${baseUrl}/console/datasets`);
     expect(response?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('Datasets');
-    expect(await page.locator('section.card').count()).toBe(4);
+    expect(await page.locator('section.card').count()).toBe(datasetCatalogueOf(testApp.deps).datasets.length);
     const volume = page.locator('#dataset-ai-transfer-volume');
     expect(await volume.textContent()).toContain('Latest release: 2026-W48 (4 keys published, 96 not published)');
     const csvHref = await volume.locator('a', { hasText: 'CSV' }).getAttribute('href');
