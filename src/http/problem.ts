@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../deps';
 import { AppError, PROBLEM_TYPES, type ProblemCode } from '../errors';
 
@@ -22,6 +23,19 @@ export interface ProblemDocument {
   [extension: string]: unknown;
 }
 
+/**
+ * The pattern of the route that matched (`/v1/orgs/:orgId/erasure`), never the raw path: a path
+ * carries submitted ids, and a problem body echoes no input. Undefined when no route matched.
+ */
+export function routePatternOf(c: Context): string | undefined {
+  try {
+    const handlerRoute = matchedRoutes(c).findLast((route) => route.method !== 'ALL');
+    return handlerRoute?.path;
+  } catch {
+    return undefined;
+  }
+}
+
 export function problemTypeUri(code: ProblemCode): string {
   return `/problems/${code}`;
 }
@@ -35,12 +49,13 @@ export function problemResponse(
 ): Response {
   const { status, title } = PROBLEM_TYPES[code];
   const requestId = c.get('requestId') as string | undefined;
+  const instance = routePatternOf(c);
   const body: ProblemDocument = {
     type: problemTypeUri(code),
     title,
     status,
     detail,
-    instance: new URL(c.req.url).pathname,
+    ...(instance ? { instance } : {}),
     ...(requestId ? { requestId } : {}),
     ...extensions,
   };

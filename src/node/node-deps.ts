@@ -3,11 +3,12 @@ import { recordPrivacyConfiguration } from '../audit/privacy-configuration';
 import { type AppConfig, appConfigFrom, type Environment } from '../config';
 import type { Database } from '../db/database';
 import { createPostgresDatabase } from '../db/dialects/postgres';
-import { createSqliteDatabase } from '../db/dialects/sqlite';
+import { createSqliteDatabase, sqlitePathFromUrl } from '../db/dialects/sqlite';
 import { migrateToLatest } from '../db/migrations';
 import { type AppDeps, type Clock, systemClock } from '../deps';
 import { createJsonLogger } from '../logging/json-logger';
 import { createCryptoRandomSource } from '../privacy/random-source';
+import { prepareSqliteFile } from './private-files';
 import { loadSecrets } from './secrets-file';
 import { createNodeStaticAssets } from './static-assets';
 
@@ -20,6 +21,7 @@ export function openDatabase(env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_P
       ...(env.DATABASE_SCHEMA ? { searchPath: env.DATABASE_SCHEMA } : {}),
     });
   }
+  prepareSqliteFile(sqlitePathFromUrl(url));
   return createSqliteDatabase(url);
 }
 

@@ -130,7 +130,7 @@ describe('dataset browser in Chromium', () => {
   it('renders unknown datasets as an HTML error page', async () => {
     const response = await page.goto(`${baseUrl}/console/datasets/no-such-dataset`);
     expect(response?.status()).toBe(404);
-    expect(await page.locator('p.notice.error').textContent()).toMatch(/No dataset "no-such-dataset"/);
+    expect(await page.locator('p.notice.error').textContent()).toMatch(/No dataset with this id/);
   });
 
   it('raised no browser console errors (CSP, scripts, charts)', () => {
