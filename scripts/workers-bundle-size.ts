@@ -13,6 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
+import { prepareWorkersAssets } from './workers-assets';
+
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Workers Free plan limit on the compressed script size (paid plans allow 10 MiB). */
@@ -27,6 +29,8 @@ export interface WorkersBundleSize {
 }
 
 export function measureWorkersBundle(): WorkersBundleSize {
+  // The deploy uploads the static assets too; build with them in place, as a deploy would.
+  prepareWorkersAssets();
   const outdir = mkdtempSync(join(tmpdir(), 'telemetry-worker-bundle-'));
   try {
     const build = spawnSync(

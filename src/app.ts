@@ -51,6 +51,8 @@ export function createApp(deps: AppDeps): App {
       },
       strictTransportSecurity: 'max-age=31536000; includeSubDomains',
       referrerPolicy: 'no-referrer',
+      // A route that states its own header keeps it: only /docs does, to admit its one inline script by nonce.
+      overwrite: false,
     }),
   );
 

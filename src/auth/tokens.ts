@@ -58,3 +58,8 @@ export function randomUuid(random: RandomSource): string {
   const hex = Buffer.from(bytes).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** A single-use value for a Content-Security-Policy nonce: 144 random bits, base64url. */
+export function generateNonce(random: RandomSource): string {
+  return base64Url(randomBytes(random, 18));
+}

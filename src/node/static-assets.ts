@@ -16,6 +16,11 @@ const VENDORED_FILES: Record<string, { locate: () => string; contentType: string
     locate: () => join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'),
     contentType: 'text/javascript; charset=utf-8',
   },
+  // The API reference at /docs: Scalar's standalone build (its package exports only the module entry).
+  'scalar-api-reference.js': {
+    locate: () => join(dirname(require.resolve('@scalar/api-reference')), 'browser', 'standalone.js'),
+    contentType: 'text/javascript; charset=utf-8',
+  },
 };
 
 export function createNodeStaticAssets(): StaticAssets {

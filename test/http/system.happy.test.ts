@@ -27,7 +27,11 @@ describe.each(HTTP_TARGETS)('system routes on %s', (targetName) => {
     const docs = await client.app.request('/docs');
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await docs.text()).not.toMatch(/<script[^>]+src="https?:/);
+    const page = await docs.text();
+    // Scalar draws the reference in the browser from /openapi.json, with its renderer served by the service itself.
+    expect(page).toContain('/openapi.json');
+    expect(page).toContain('src="/docs/assets/scalar-api-reference.js"');
+    expect(page).not.toMatch(/<script[^>]+src="https?:/);
     const problem = await client.app.request('/problems/consent-required');
     expect(problem.status).toBe(200);
     expect(await problem.text()).toContain('403');

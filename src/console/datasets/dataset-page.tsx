@@ -11,7 +11,7 @@ import type { ReleaseSummaryRow } from '../../releases/release-repository';
 import { ChartCanvas } from '../shared/console-layout';
 import { intervalChart, intervalChartHeight, MEASURE_LABELS, measureTitle } from './dataset-release-view';
 import { DatasetsStyle } from './datasets-stylesheet';
-import { formatInterval, formatValue } from './number-format';
+import { formatCount, formatDecimal } from '../shared/format';
 import { countKeys, publishedFirst, type ReleaseKey, type ReleaseKeyCounts } from './release-keys';
 import { gapText } from './trend-view';
 
@@ -121,7 +121,7 @@ function ReleaseTable(props: { dataset: CataloguedDataset; keys: readonly Releas
                   const value = key.values[measure];
                   return (
                     <td class="num" data-label={MEASURE_LABELS[measure]}>
-                      {value ? `${formatValue(value.value)} (${formatInterval(value.low, value.high)})` : '–'}
+                      {value ? `${formatDecimal(value.value, 4)} (${formatDecimal(value.low, 4)} to ${formatDecimal(value.high, 4)})` : '–'}
                     </td>
                   );
                 })
@@ -213,13 +213,13 @@ export function DatasetPage(props: {
         <dd>{spec.methodology.unit}</dd>
         <dt>Bounds</dt>
         <dd>
-          {`At most ${formatValue(spec.bounds.maxCellsPerOrganization)} cells per organization (chosen at random when it has more), ${formatValue(spec.bounds.maxTransfersPerCell)} transfers${spec.measures.includes('clamped_byte_sum') ? ` and ${formatValue(spec.bounds.maxBytesPerCell)} bytes` : ''} per organization and cell. `}
+          {`At most ${formatCount(spec.bounds.maxCellsPerOrganization)} cells per organization (chosen at random when it has more), ${formatCount(spec.bounds.maxTransfersPerCell)} transfers${spec.measures.includes('clamped_byte_sum') ? ` and ${formatCount(spec.bounds.maxBytesPerCell)} bytes` : ''} per organization and cell. `}
           {spec.bounds.rationale}
         </dd>
         <dt>Privacy</dt>
         <dd>
           {`${plan.accounting.summary}. Discrete ${plan.accounting.mechanism === 'gaussian' ? 'Gaussian' : 'Laplace'} noise, sampled exactly; noise standard deviation: `}
-          {plan.measures.map((measure) => `${MEASURE_LABELS[measure.name as Measure] ?? measure.name} ${formatValue(Number(measure.noiseStandardDeviation.toPrecision(4)))}`).join(', ')}
+          {plan.measures.map((measure) => `${MEASURE_LABELS[measure.name as Measure] ?? measure.name} ${formatDecimal(measure.noiseStandardDeviation, 4)}`).join(', ')}
           {`. This dataset spends ${(spec.budgetShare * 100).toFixed(0)}% of each period's budget.`}
         </dd>
         <dt>Known biases</dt>

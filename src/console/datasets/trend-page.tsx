@@ -9,7 +9,7 @@ import type { Measure } from '../../datasets/dataset-spec';
 import { ChartCanvas } from '../shared/console-layout';
 import { MEASURE_LABELS, measureTitle } from './dataset-release-view';
 import { DatasetsStyle } from './datasets-stylesheet';
-import { formatInterval, formatValue } from './number-format';
+import { formatDecimal } from '../shared/format';
 import { gapText, MAX_TREND_KEYS, type Trend, type TrendKey } from './trend-view';
 
 export type TrendTab = 'chart' | 'table';
@@ -56,10 +56,10 @@ function TrendTable(props: { dataset: CataloguedDataset; trend: Trend }) {
                 {point.value ? (
                   <>
                     <td class="num" data-label="Value" data-value={String(point.value.value)}>
-                      {formatValue(point.value.value)}
+                      {formatDecimal(point.value.value, 4)}
                     </td>
                     <td class="num" data-label="95% interval">
-                      {formatInterval(point.value.low, point.value.high)}
+                      {`${formatDecimal(point.value.low, 4)} to ${formatDecimal(point.value.high, 4)}`}
                     </td>
                   </>
                 ) : (

@@ -11,7 +11,7 @@ import { valueTitle } from '../../datasets/value-titles';
 import type { Measure } from '../../datasets/dataset-spec';
 import { measureTitle } from './dataset-release-view';
 import type { KeyStatus, PublishedValue, ReleaseKey } from './release-keys';
-import { SERIES_COLOURS, translucent } from './series-colours';
+import { seriesColor } from '../shared/palette';
 
 export interface ReleasedPeriod {
   period: string;
@@ -44,6 +44,12 @@ export interface Trend {
   measure: Measure;
   periods: string[];
   series: TrendSeries[];
+}
+
+/** A series colour (`#rrggbb`) at 20% opacity, for its interval band. */
+function translucent(hex: string): string {
+  const value = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, 0.2)`;
 }
 
 /** The most keys one trend compares: more lines than this cannot be told apart. */
@@ -107,7 +113,7 @@ export function buildTrend(
   const byPeriod = new Map(released.map((entry) => [entry.period, new Map(entry.keys.map((key) => [key.id, key]))]));
   const series = keys.map((key, index): TrendSeries => ({
     key,
-    colour: SERIES_COLOURS[index % SERIES_COLOURS.length]!,
+    colour: seriesColor(index),
     points: periods.map((period): TrendPoint => {
       const keysOfPeriod = byPeriod.get(period);
       if (!keysOfPeriod) return { period, status: 'not_released' };

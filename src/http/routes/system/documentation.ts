@@ -1,50 +1,45 @@
 /**
- * The OpenAPI 3.1 document, a human-readable API reference rendered from it on the server (no
- * external scripts or fonts: the service may run offline), and one page per problem type so that
- * every `type` URI in an error response resolves to its documentation.
+ * The OpenAPI 3.1 document, the API reference at /docs (Scalar's renderer, served by the service
+ * itself with no external scripts, fonts or requests: the service may run offline), and one page
+ * per problem type so that every `type` URI in an error response resolves to its documentation.
  */
-import { html, raw } from 'hono/html';
+import { Scalar } from '@scalar/hono-api-reference';
+import { html } from 'hono/html';
+import { generateNonce } from '../../../auth/tokens';
 import { PROBLEM_TYPES, type ProblemCode } from '../../../errors';
 import { renderJsonSchemas } from '../../../ingest/json-schemas';
 import type { App } from '../../app-env';
 import { problemResponse } from '../../problem';
+
+/** Scalar's standalone renderer, served from /docs/assets/ (never a CDN): by the Node app, and as a static asset on Workers. */
+export const API_REFERENCE_BUNDLE = 'scalar-api-reference.js';
+
+/**
+ * The app-wide CSP with one change: the page's inline start-up script runs by its nonce. Scalar
+ * injects its stylesheet at run time (inline styles are admitted everywhere already).
+ */
+function docsContentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+    "base-uri 'none'",
+  ].join('; ');
+}
 
 export const OPENAPI_INFO = {
   title: 'AI transfer telemetry aggregator',
   version: '1.0.0',
   description:
     'Consented transfer telemetry in; de-identified, k-anonymous, differentially private aggregate datasets out. ' +
-    'Errors are RFC 9457 problem+json with a stable `type`.',
+    'Errors are RFC 9457 problem+json with a stable `type`. ' +
+    'In a browser: the [datasets console](/console/datasets) for researchers and the [privacy console](/console/privacy) for privacy officers.',
 };
-
-interface OperationObject {
-  summary?: string;
-  description?: string;
-  tags?: string[];
-  security?: unknown[];
-  responses?: Record<string, { description?: string }>;
-}
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
-
-function renderReference(document: { paths?: Record<string, Record<string, OperationObject>> }): string {
-  const rows: string[] = [];
-  for (const [path, operations] of Object.entries(document.paths ?? {})) {
-    for (const [method, operation] of Object.entries(operations)) {
-      const responses = Object.entries(operation.responses ?? {})
-        .map(([status, response]) => `<li><code>${escapeHtml(status)}</code> ${escapeHtml(response.description ?? '')}</li>`)
-        .join('');
-      rows.push(
-        `<section><h3><span class="method ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3>` +
-          `<p>${escapeHtml(operation.summary ?? '')}${operation.security ? ' <em>(bearer token)</em>' : ''}</p>` +
-          (operation.description ? `<p>${escapeHtml(operation.description)}</p>` : '') +
-          `<ul>${responses}</ul></section>`,
-      );
-    }
-  }
-  return rows.join('\n');
-}
 
 export function registerDocumentation(app: App) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -55,37 +50,33 @@ export function registerDocumentation(app: App) {
   const documentConfig = { openapi: '3.1.0', info: OPENAPI_INFO };
   app.doc31('/openapi.json', documentConfig);
 
-  app.get('/docs', (c) => {
-    const document = app.getOpenAPI31Document(documentConfig) as { paths?: Record<string, Record<string, OperationObject>> };
-    return c.html(
-      html`<!doctype html>
-        <html lang="en">
-          <head>
-            <meta charset="utf-8" />
-            <meta name="viewport" content="width=device-width, initial-scale=1" />
-            <title>${OPENAPI_INFO.title}: API reference</title>
-            <link rel="icon" href="data:," />
-            <style>
-              body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1b1f24; }
-              section { border-top: 1px solid #d0d7de; padding: .5rem 0; }
-              h3 { margin: .3rem 0; font-size: 1rem; }
-              .method { display: inline-block; min-width: 4.5rem; font-weight: 700; }
-              .get { color: #0969da; } .post { color: #1a7f37; } .put { color: #9a6700; } .delete { color: #cf222e; }
-              code { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
-              pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-            </style>
-          </head>
-          <body>
-            <h1>${OPENAPI_INFO.title}</h1>
-            <p>${OPENAPI_INFO.description} Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
-            ${raw(renderReference(document))}
-          </body>
-        </html>`,
-    );
+  app.get(`/docs/assets/${API_REFERENCE_BUNDLE}`, async (c) => {
+    const asset = await c.var.deps.assets.get(API_REFERENCE_BUNDLE);
+    if (!asset) return problemResponse(c, 'not-found', 'The API reference bundle is not installed; /openapi.json describes the API.');
+    return c.body(asset.body, 200, { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' });
   });
 
-  // Maps, not object lookups: a path segment such as `constructor` or `__proto__` must not reach
-  // Object.prototype and answer with a built-in.
+  app.get('/docs', (c) => {
+    // The page starts the renderer with one inline script; the CSP admits it by this nonce only.
+    const nonce = generateNonce(c.var.deps.random);
+    c.header('content-security-policy', docsContentSecurityPolicy(nonce));
+    const render = Scalar({
+      url: '/openapi.json',
+      cdn: `/docs/assets/${API_REFERENCE_BUNDLE}`,
+      pageTitle: `${OPENAPI_INFO.title}: API reference`,
+      nonce,
+      // Served by the service itself: no web fonts, no proxy, no calls to any other host.
+      withDefaultFonts: false,
+      hideClientButton: true,
+      showDeveloperTools: 'never',
+      agent: { disabled: true },
+      // An empty icon keeps the browser from asking for /favicon.ico (the consoles do the same).
+      favicon: 'data:,',
+    });
+    // Scalar types its handler for a plain Hono context; this app types `env` as unknown.
+    return render(c as unknown as Parameters<typeof render>[0], async () => {});
+  });
+
   const jsonSchemas = new Map(Object.entries(renderJsonSchemas()));
   const problemTypes = new Map<string, (typeof PROBLEM_TYPES)[ProblemCode]>(Object.entries(PROBLEM_TYPES));
   app.get('/schemas/:fileName', (c) => {
