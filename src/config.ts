@@ -43,6 +43,10 @@ export const environmentSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(5 * 1024 * 1024),
   INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Failed authentications per minute per client address before its tokens are no longer looked up. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Requests the public dataset routes and the consoles serve at once; more answer 503 with Retry-After. */
+  PUBLIC_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(32),
   DATASETS_PUBLIC: booleanString.default(true),
   RELEASE_LICENSE: z.string().min(1).default('CC-BY-4.0'),
   /**
@@ -77,6 +81,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   ingestRatePerMinute: number;
   apiRatePerMinute: number;
+  authFailuresPerMinute: number;
+  publicMaxInFlight: number;
   datasetsPublic: boolean;
   releaseLicense: string;
   /** The cap on any organization's zCDP loss over any 12 months (YEARLY_BUDGET_RHO). */
@@ -141,6 +147,8 @@ export function appConfigFrom(env: Environment): AppConfig {
     maxBodyBytes: env.MAX_BODY_BYTES,
     ingestRatePerMinute: env.INGEST_RATE_PER_MINUTE,
     apiRatePerMinute: env.API_RATE_PER_MINUTE,
+    authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
+    publicMaxInFlight: env.PUBLIC_MAX_IN_FLIGHT,
     datasetsPublic: env.DATASETS_PUBLIC,
     releaseLicense: env.RELEASE_LICENSE,
     yearlyBudgetRho: env.YEARLY_BUDGET_RHO,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundledDatasetSpecs } from '../../src/datasets/dataset-registry';
 import { AppError } from '../../src/errors';
 import { datasetCatalogueOf } from '../../src/releases/dataset-catalogue';
 import { purgePeriodData, purgeReleasedPeriods } from '../../src/releases/period-retention';
@@ -26,6 +27,9 @@ const refusal = async (promise: Promise<unknown>) => {
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 };
+
+/** Every period releases each dataset of the catalogue once. */
+const DATASETS = bundledDatasetSpecs().length;
 
 describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
   let testApp: TestApp;
@@ -90,8 +94,8 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     await release();
     const error = await refusal(release());
     expect(error.code).toBe('already-released');
-    expect(await countRows(testApp.deps.database, 'releases')).toBe(4);
-    expect(await countRows(testApp.deps.database, 'budget_ledger')).toBe(4);
+    expect(await countRows(testApp.deps.database, 'releases')).toBe(DATASETS);
+    expect(await countRows(testApp.deps.database, 'budget_ledger')).toBe(DATASETS);
   });
 
   it('under concurrent attempts writes exactly one release and one charge per dataset', async () => {
@@ -103,8 +107,8 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     for (const attempt of attempts) {
       if (attempt.status === 'rejected') expect(['conflict', 'already-released']).toContain((attempt.reason as AppError).code);
     }
-    expect(await countRows(testApp.deps.database, 'releases', PERIOD)).toBe(4);
-    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(4);
+    expect(await countRows(testApp.deps.database, 'releases', PERIOD)).toBe(DATASETS);
+    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(DATASETS);
     const audit = await testApp.deps.database.db.selectFrom('audit_log').select('seq').where('action', '=', 'release.published').execute();
     expect(audit).toHaveLength(1);
   });
@@ -135,7 +139,7 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     testApp.clock.advance(15 * 60_000);
     const result = await release();
     expect(result.resumed).toBe(true);
-    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(4);
+    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(DATASETS);
     expect((await refusal(release())).code).toBe('already-released');
   });
 
@@ -166,7 +170,7 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
 
     const redone = await release(PERIOD, { takeOverStartedLock: true });
     expect(redone.resumed).toBe(true);
-    expect(await countRows(database, 'budget_ledger', PERIOD)).toBe(4);
+    expect(await countRows(database, 'budget_ledger', PERIOD)).toBe(DATASETS);
   });
 
   it('retention interrupted by a failure is finished by the next scheduled run, and audited', async () => {
@@ -191,7 +195,7 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     expect(failed).toBe(true);
     expect(result.retentionComplete).toBe(false);
     expect(await countRows(testApp.deps.database, 'counters', PERIOD)).toBe(20);
-    expect(await countRows(testApp.deps.database, 'releases', PERIOD)).toBe(4);
+    expect(await countRows(testApp.deps.database, 'releases', PERIOD)).toBe(DATASETS);
 
     // Asking to release it again says that its retention is unfinished and how to finish it.
     const again = await releasePeriod(testApp.deps, { period: PERIOD, actor: SYSTEM_ACTOR }).catch((error: unknown) => error);
@@ -264,9 +268,10 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
   it('releases an empty period as empty datasets (publishing never depends on whether anyone contributed)', async () => {
     testApp.clock.set(AFTER_GRACE);
     const result = await release();
-    expect(result.releases).toHaveLength(4);
+    const datasets = datasetCatalogueOf(testApp.deps).datasets.length;
+    expect(result.releases).toHaveLength(datasets);
     for (const published of result.releases) expect(published.rows).toBe(0);
-    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(4);
+    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(datasets);
   });
 
   it('releaseDuePeriods releases every ended period since the first consent, oldest first, and is idempotent', async () => {

@@ -20,9 +20,8 @@ import { createConsoleRouter } from '../shared/console-router';
 import { readConsoleSession, requireConsoleSession } from '../shared/console-session';
 import { CataloguePage } from './catalogue-page';
 import { DatasetPage } from './dataset-page';
-import { publishedCells } from './dataset-release-view';
 import { DATASETS_CONSOLE_ROLES, DATASETS_SECTION } from './datasets-section';
-import { releaseKeys, type TidyRow } from './release-keys';
+import { countKeys, type ReleaseKeyCounts, releaseKeys, type TidyRow } from './release-keys';
 import { buildTrend, MAX_TREND_KEYS, type ReleasedPeriod, trendChart, trendKeyChoices, trendTable } from './trend-view';
 import { TrendPage, type TrendTab } from './trend-page';
 
@@ -76,12 +75,19 @@ export function registerDatasetsConsole(app: Hono<AppEnv>) {
     const { deps } = c.var;
     const catalogue = datasetCatalogueOf(deps);
     const latest = await listLatestReleases(deps.database.db);
+    const latestCounts = new Map<string, ReleaseKeyCounts>();
+    for (const dataset of catalogue.datasets) {
+      const release = latest.get(dataset.spec.id);
+      const file = release ? await findReleaseFile(deps.database.db, release.id, 'data.json') : undefined;
+      if (file) latestCounts.set(dataset.spec.id, countKeys(releaseKeys(dataset, JSON.parse(file.content) as TidyRow[])));
+    }
     return renderConsolePage(
       c,
       { title: 'Datasets', section: DATASETS_SECTION, current: BASE, session: c.var.consoleSession },
       <CataloguePage
         datasets={catalogue.datasets}
         latest={latest}
+        latestCounts={latestCounts}
         periodBudget={catalogue.periodBudget}
         periodUnit={PERIOD_UNITS[deps.config.period]}
         yearlyBudget={yearlyBudgetStatement(deps.config)}
@@ -130,12 +136,29 @@ export function registerDatasetsConsole(app: Hono<AppEnv>) {
     const wanted = c.req.query('release');
     const shown = wanted ? releases.find((release) => release.id === wanted) : releases[0];
     if (wanted && !shown) throw new AppError('not-found', 'This dataset has no release with that id.');
-    const file = shown ? await findReleaseFile(deps.database.db, shown.id, 'data.json') : undefined;
-    const cells = file ? publishedCells(dataset, JSON.parse(file.content) as Record<string, string | number>[]) : [];
+    const released = await releasedPeriods(deps.database.db, dataset);
+    const loaded = released.find((entry) => entry.releaseId === shown?.id);
+    const file = shown && !loaded ? await findReleaseFile(deps.database.db, shown.id, 'data.json') : undefined;
+    const keys = loaded?.keys ?? (file ? releaseKeys(dataset, JSON.parse(file.content) as TidyRow[]) : []);
+    const historyCounts = new Map(released.map((entry) => [entry.releaseId, countKeys(entry.keys)]));
     return renderConsolePage(
       c,
-      { title: dataset.spec.title, section: DATASETS_SECTION, current: BASE, session: c.var.consoleSession, charts: cells.length > 0 },
-      <DatasetPage dataset={dataset} releases={releases} shown={shown} cells={cells} />,
+      {
+        title: dataset.spec.title,
+        section: DATASETS_SECTION,
+        current: BASE,
+        session: c.var.consoleSession,
+        charts: keys.some((key) => key.status === 'published'),
+      },
+      <DatasetPage
+        dataset={dataset}
+        releases={releases}
+        shown={shown}
+        keys={keys}
+        historyCounts={historyCounts}
+        periodUnit={PERIOD_UNITS[deps.config.period]}
+        yearlyGuarantee={yearlyBudgetStatement(deps.config).summary}
+      />,
     );
   });
 

@@ -24,6 +24,7 @@ td.gap, span.gap { color: var(--muted); font-style: italic; }
   main { padding: 1rem .75rem 2rem; }
   header.console-header { padding: .6rem .75rem; }
   .trend-chart { height: 18rem; }
+  .cards { grid-template-columns: 1fr; }
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
   table.stack tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }

@@ -51,6 +51,24 @@ th a.sort:hover, th a.sort:focus { text-decoration: underline; }
 nav.pager { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; margin: -.25rem 0 1rem; font-size: .9rem; }
 .field-error { color: var(--bad); font-weight: 400; font-size: .85rem; }
 input[aria-invalid="true"], textarea[aria-invalid="true"], select[aria-invalid="true"] { border-color: var(--bad); border-width: 2px; }
+.data-table { max-width: 100%; overflow-x: auto; }
+.check { display: flex; gap: .5rem; align-items: start; font-weight: 400; }
+.hint { font-weight: 400; font-size: .85rem; }
+ol.audit-entries, ul.erasures { list-style: none; padding: 0; margin: .5rem 0 1rem; }
+ol.audit-entries li, ul.erasures li.erasure { border-bottom: 1px solid var(--line); padding: .5rem 0; }
+.audit-meta { color: var(--muted); font-size: .85rem; }
+.audit-sentence, .erasure-title { margin: .15rem 0; }
+dl.facts { display: grid; grid-template-columns: minmax(8rem, max-content) minmax(0, 1fr); gap: .3rem 1rem; margin: .5rem 0 1rem; }
+dl.facts dt { font-weight: 600; color: var(--muted); }
+dl.facts dd { margin: 0; }
+dl.facts.compact { font-size: .92rem; margin: .25rem 0; }
+code.hash { overflow-wrap: anywhere; word-break: break-all; }
+.cap-share { display: inline-flex; gap: .4rem; align-items: center; white-space: nowrap; }
+.meter { display: inline-block; width: 4rem; height: .55rem; border: 1px solid var(--line); border-radius: 3px; background: var(--bg); overflow: hidden; }
+.meter > span { display: block; height: 100%; background: var(--accent); }
+.meter > span.high { background: var(--bad); }
+details.ledger summary { cursor: pointer; font-weight: 600; margin: 1.5rem 0 .5rem; }
+.certificate { max-width: 46rem; }
 details.raw summary { cursor: pointer; color: var(--accent); font-size: .85rem; }
 details.raw pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .8rem; margin: .25rem 0; }
 form.inline { display: inline; }
@@ -81,6 +99,8 @@ footer.console-footer { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem; 
   .data-table td.num { text-align: left; }
   .data-table td::before { content: attr(data-label); color: var(--muted); font-weight: 600; font-size: .85rem; }
   .chart { height: 16rem; }
+  dl.facts { grid-template-columns: minmax(0, 1fr); gap: .1rem; }
+  dl.facts dd { margin-bottom: .4rem; }
 }
 @media print {
   @page { margin: 1.5cm; }
@@ -93,5 +113,7 @@ footer.console-footer { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem; 
   table { break-inside: auto; } tr { break-inside: avoid; }
   th { background: none; border-bottom: 1.5px solid #000; }
   .card { break-inside: avoid; }
+  details.raw, nav.pager { display: none !important; }
+  .certificate { max-width: none; break-inside: avoid; }
 }
 `;
