@@ -10,6 +10,7 @@
  * --compare-synchronous (SQLite): each run also measures the server with SQLITE_SYNCHRONOUS=full,
  * so the cost of syncing every commit is a ratio from the same run.
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,11 +96,14 @@ async function runOurs(run: number, extraEnv: Record<string, string> = {}): Prom
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const servers = [];
+  const servers: ChildProcess[] = [];
   const targets: string[] = [];
+  let serverLog = '';
   for (let index = 0; index < processCount; index += 1) {
     const port = await freePort();
     const server = spawnTypeScript(join(root, 'src/node/main.ts'), [], { ...env, PORT: String(port) });
+    server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+    server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
     servers.push(server);
     targets.push(`http://127.0.0.1:${port}`);
     // Start-up under tsx can take half a minute on a loaded machine.
@@ -111,7 +115,12 @@ async function runOurs(run: number, extraEnv: Record<string, string> = {}): Prom
     const instance = await adminCall(base, `/v1/admin/orgs/${org.id}/instances`, 'POST', { label: 'bench' });
     await adminCall(base, `/v1/orgs/${org.id}/consent`, 'PUT', { scope: 'research-telemetry', policyVersion: '1', grantedBy: 'bench' });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const output = await collectOutput(spawnTypeScript(join(import.meta.dirname, 'load-generator.ts'), loadArgs(targets, instance.token, run)));
+    const output = await collectOutput(spawnTypeScript(join(import.meta.dirname, 'load-generator.ts'), loadArgs(targets, instance.token, run))).catch(
+      (error: unknown) => {
+        // Say whether a server died under the load, and what it logged.
+        throw new Error(`${(error as Error).message}\nservers: ${servers.map((server) => `exit ${server.exitCode}`).join(', ')}\n${serverLog.slice(-3000)}`);
+      },
+    );
     const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
     return { ...result, peakRssMiB: Math.max(...servers.map((server) => peakRssMiB(server.pid))) };
   } finally {

@@ -28,6 +28,10 @@ export function classifyStoreFault(error: unknown): StoreFaultKind | undefined {
     if (code === 'SQLITE_FULL') return 'disk-full';
     if (code.startsWith('SQLITE_READONLY')) return 'read-only';
     if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) return 'io-error';
+    // File-system errors from opening or preparing the database file and its directory.
+    if (code === 'ENOSPC' || code === 'EDQUOT') return 'disk-full';
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'read-only';
+    if (code === 'EIO') return 'io-error';
     if (POSTGRES_BUSY.has(code)) return 'busy';
     if (POSTGRES_FULL.has(code)) return 'disk-full';
     if (code === '25006') return 'read-only';

@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from '../app';
 import { ConfigError, parseEnvironment } from '../config';
+import { classifyStoreFault, STORE_FAULT_ADVICE } from '../db/store-faults';
 import { ensureBootstrapAdmin } from '../registry/registry-service';
 import { createShutdown, installShutdownSignals } from './graceful-shutdown';
 import { createNodeDeps } from './node-deps';
@@ -34,6 +35,10 @@ async function main() {
 
 main().catch((error: unknown) => {
   const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
-  console.error(JSON.stringify({ level: 'error', message: 'start-up failed', reason: message }));
+  // Start-up writes (migrations, the privacy-configuration record), so a database that cannot be
+  // reached or written stops it here; say which, and that starting again once it is fixed is enough.
+  const fault = classifyStoreFault(error);
+  const advice = fault && fault !== 'busy' ? { fault, advice: `${STORE_FAULT_ADVICE[fault]} Start the service again once it is fixed.` } : {};
+  console.error(JSON.stringify({ level: 'error', message: 'start-up failed', reason: message, ...advice }));
   process.exit(1);
 });

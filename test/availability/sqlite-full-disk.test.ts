@@ -3,18 +3,22 @@
  * continues until the filesystem is full. Batches that no longer fit must answer 503
  * store-unavailable with Retry-After (never 500), the log must name SQLITE_FULL (not the
  * "cannot rollback" that used to hide it), /readyz must say disk-full, nothing partial may be
- * stored, and ingest must recover without a restart once space is freed.
+ * stored, and ingest must recover without a restart once space is freed. A read-only data
+ * directory stops the server at start and the release job with a message that says what to do.
  */
+import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConsentingOrg, sendBatch, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
-import { mountSmallFilesystem, type SmallFilesystem } from '../support/small-filesystem';
+import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
+import { migrateToLatest } from '../../src/db/migrations';
+import { mountSmallFilesystem, remount, type SmallFilesystem } from '../support/small-filesystem';
 import { ADMIN_TOKEN, type TestApp } from '../support/test-app';
 import { remoteApp } from '../workers/support/workers-client';
 import { generateTestSecrets } from '../workers/support/wrangler';
-import { type NodeServer, startNodeServer } from '../scale-out/support/node-servers';
+import { type NodeServer, REPO_ROOT, startNodeServer } from '../scale-out/support/node-servers';
 
 const mounted = mountSmallFilesystem(4);
 const unavailable = 'unavailable' in mounted ? mounted.unavailable : undefined;
@@ -107,4 +111,64 @@ describe.skipIf(unavailable !== undefined)('SQLite on a full disk', () => {
       reader.close();
     }
   }, 120_000);
+});
+
+describe.skipIf(unavailable !== undefined)('SQLite on a read-only data directory', () => {
+  let filesystem: SmallFilesystem;
+  let databaseFile: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    filesystem = mountSmallFilesystem(8) as SmallFilesystem;
+    databaseFile = join(filesystem.dir, 'telemetry.sqlite');
+    const database = createSqliteDatabase(`file:${databaseFile}`);
+    await migrateToLatest(database.db);
+    await database.close();
+    // A file system remounted read-only (what ext4 does after I/O errors, or an operator's mistake).
+    remount(filesystem.dir, 'ro');
+    env = {
+      APP_ENV: 'test',
+      ...(await generateTestSecrets()),
+      DATABASE_URL: `file:${databaseFile}`,
+      DATA_DIR: filesystem.dir,
+      PERIOD: 'week',
+      LOG_LEVEL: 'warn',
+    };
+  });
+
+  afterAll(() => {
+    remount(filesystem.dir, 'rw');
+    filesystem.unmount();
+  });
+
+  const run = (script: string, args: string[]) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) => resolve({ code, output }));
+    });
+
+  it('the server refuses to start with the cause and what to do, without a crash trace', async () => {
+    const { code, output } = await run('src/node/main.ts', []);
+    expect(code).toBe(1);
+    const line = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
+    expect(line).toMatchObject({ message: 'start-up failed' });
+    expect(['read-only', 'io-error']).toContain(line.fault);
+    expect(line.advice).toMatch(/Start the service again once it is fixed/);
+    expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  }, 60_000);
+
+  it('the release job stops with exit 4 and says what to run once the directory is writable', async () => {
+    const { code, output } = await run('scripts/release.ts', ['--due']);
+    expect(code, output).toBe(4);
+    expect(output).toMatch(/release stopped: The database (is read-only|reported an I\/O error)/);
+    expect(output).toContain('npm run release -- --due');
+    expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  }, 60_000);
 });
