@@ -291,3 +291,21 @@ export async function listLatestReleases(db: Kysely<DB>, datasetId?: string): Pr
   for (const row of await query.execute()) if (!latest.has(row.dataset_id)) latest.set(row.dataset_id, row);
   return latest;
 }
+
+/** Erasure receipts written so far; a release reads this before its counters (see erasuresUnchangedGuardQuery). */
+export async function countErasures(db: Kysely<DB>): Promise<number> {
+  const row = await db.selectFrom('erasures').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * A statement that fails the release unit (NOT NULL violation, like the chain guard) when an
+ * erasure was written after the release began reading its counters: erasure also deletes rows of a
+ * period whose release has only started, so results computed before it may hold an organization
+ * that has since withdrawn. The job then reads the counters again and recomputes.
+ */
+export function erasuresUnchangedGuardQuery(db: Kysely<DB>, erasures: number): CompiledQuery {
+  return sql`INSERT INTO period_releases (period, started_at, completed_at, status)
+             SELECT 'erasure-guard', NULL, NULL, 'erasure-guard'
+             WHERE (SELECT count(*) FROM erasures) <> ${erasures}`.compile(db);
+}
