@@ -6,7 +6,7 @@
 import { secureHeaders } from 'hono/secure-headers';
 import { randomUuid } from './auth/tokens';
 import { createConsoles } from './console';
-import { isTransientStoreError } from './db/database';
+import { classifyStoreFault } from './db/store-faults';
 import type { AppDeps } from './deps';
 import type { App } from './http/app-env';
 import { createConcurrencyLimit } from './http/middleware/concurrency-limit';
@@ -58,6 +58,8 @@ export function createApp(deps: AppDeps): App {
   app.route('/', createConsoles());
 
   app.notFound((c) => problemResponse(c, 'not-found', 'No route matches this path.'));
-  app.onError(createErrorHandler(deps.logger, isTransientStoreError));
+  app.onError(
+    createErrorHandler(deps.logger, classifyStoreFault, (kind) => deps.database.health?.recordFault(kind, deps.clock.now().getTime())),
+  );
   return app;
 }

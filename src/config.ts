@@ -26,6 +26,12 @@ export const environmentSchema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/telemetry.sqlite'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** PostgreSQL only: the schema holding the tables (default: the connection's search path, usually public). */
+  /**
+   * SQLite only. `normal` (WAL): a killed process loses nothing acknowledged, a power failure may
+   * lose the last acknowledged transactions; `full` syncs the WAL on every commit so acknowledged
+   * batches survive power loss too, at an ingest cost (docs/deployment.md, docs/benchmarks.md).
+   */
+  SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   BOOTSTRAP_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
