@@ -46,6 +46,12 @@ export const environmentSchema = z.object({
   /** Failed authentications per minute per client address before its tokens are no longer looked up. */
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Requests the public dataset routes and the consoles serve at once; more answer 503 with Retry-After. */
+  /**
+   * Days after a period ends that the exact per-organization ingest tallies are kept (for the consent
+   * report); then the release job's retention step deletes them. Default: a year of periods, the
+   * span the privacy reports look back over, plus a margin for late reports.
+   */
+  TALLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   PUBLIC_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(32),
   DATASETS_PUBLIC: booleanString.default(true),
   RELEASE_LICENSE: z.string().min(1).default('CC-BY-4.0'),
@@ -83,6 +89,7 @@ export interface AppConfig {
   apiRatePerMinute: number;
   authFailuresPerMinute: number;
   publicMaxInFlight: number;
+  tallyRetentionDays: number;
   datasetsPublic: boolean;
   releaseLicense: string;
   /** The cap on any organization's zCDP loss over any 12 months (YEARLY_BUDGET_RHO). */
@@ -149,6 +156,7 @@ export function appConfigFrom(env: Environment): AppConfig {
     apiRatePerMinute: env.API_RATE_PER_MINUTE,
     authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
     publicMaxInFlight: env.PUBLIC_MAX_IN_FLIGHT,
+    tallyRetentionDays: env.TALLY_RETENTION_DAYS,
     datasetsPublic: env.DATASETS_PUBLIC,
     releaseLicense: env.RELEASE_LICENSE,
     yearlyBudgetRho: env.YEARLY_BUDGET_RHO,

@@ -13,7 +13,7 @@ import { requireOrganization } from '../registry/registry-service';
 import { consentStatusAt, RESEARCH_SCOPE } from './consent-coverage';
 import { type ConsentReceipt, buildConsentReceipt } from './consent-receipt';
 import { findConsent, insertConsentQuery, listConsents, revokeOpenConsentsQuery } from './consent-repository';
-import { buildErasureUnit, type ErasureReceipt, planErasure, readErasureReceipt } from './erasure-service';
+import { buildErasureUnit, type ErasureReceipt, readErasureReceipt, writeWithFreshErasurePlan } from './erasure-service';
 
 type ConsentDeps = Pick<AppDeps, 'database' | 'clock' | 'random' | 'secrets'>;
 
@@ -93,31 +93,33 @@ export async function revokeConsent(
   const open = (await listConsents(deps.database.db, orgId)).filter(
     (consent) => consentStatusAt(consent, revokedAt) === 'active' || consentStatusAt(consent, revokedAt) === 'scheduled',
   );
-  const plan = await planErasure(deps, orgId);
-  if (open.length === 0 && plan.periods.length === 0) return { revokedAt, revokedConsentIds: [], erasure: null };
-
   const revokedBy = auditActor(actor).actorId;
-  const erasure = buildErasureUnit(deps, actor, {
-    orgId,
-    consentId: open.at(-1)?.id ?? null,
-    at: revokedAt,
-    plan,
-    cause: 'revocation',
+  const erasureId = await writeWithFreshErasurePlan(deps, orgId, async (plan) => {
+    if (open.length === 0 && plan.periods.length === 0) return null;
+    const erasure = buildErasureUnit(deps, actor, {
+      orgId,
+      consentId: open.at(-1)?.id ?? null,
+      at: revokedAt,
+      plan,
+      cause: 'revocation',
+    });
+    const revocation: AuditEvent = {
+      ...auditActor(actor),
+      action: 'consent.revoked',
+      subject: `org:${orgId}`,
+      details: { consentIds: open.map((consent) => consent.id), reason, erasureId: erasure.erasureId },
+    };
+    await writeWithAudit(deps.database, deps.clock, open.length > 0 ? [revocation, erasure.auditEvent] : [erasure.auditEvent], () => [
+      ...(open.length > 0 ? [revokeOpenConsentsQuery(deps.database.db, { orgId, revokedAt, revokedBy, reason })] : []),
+      ...erasure.queries(),
+    ]);
+    return erasure.erasureId;
   });
-  const revocation: AuditEvent = {
-    ...auditActor(actor),
-    action: 'consent.revoked',
-    subject: `org:${orgId}`,
-    details: { consentIds: open.map((consent) => consent.id), reason, erasureId: erasure.erasureId },
-  };
-  await writeWithAudit(deps.database, deps.clock, open.length > 0 ? [revocation, erasure.auditEvent] : [erasure.auditEvent], () => [
-    ...(open.length > 0 ? [revokeOpenConsentsQuery(deps.database.db, { orgId, revokedAt, revokedBy, reason })] : []),
-    ...erasure.queries(),
-  ]);
+  if (erasureId === null) return { revokedAt, revokedConsentIds: [], erasure: null };
   return {
     revokedAt,
     revokedConsentIds: open.map((consent) => consent.id),
-    erasure: await readErasureReceipt(deps, erasure.erasureId),
+    erasure: await readErasureReceipt(deps, erasureId),
   };
 }
 

@@ -30,8 +30,34 @@ function targeted(dialect: DialectName, targets: ErasureTargets): RawBuilder<boo
   return sql<boolean>`period IN (${jsonList(dialect, targets.periods)}) AND contributor IN (${jsonList(dialect, targets.contributors)})`;
 }
 
-/** Released periods are never touched, even if a release began after the erasure was planned. */
-const notReleased = sql<boolean>`period NOT IN (SELECT period FROM period_releases)`;
+/**
+ * Published periods are never touched. A period whose release has only started (running now, or a
+ * crashed run whose lock is not yet taken over) is erased like any unreleased one: the release's
+ * write is guarded by the count of erasures it read under (release-unit.ts), so it recomputes
+ * without the erased rows instead of publishing them.
+ */
+const notReleased = sql<boolean>`period NOT IN (SELECT period FROM period_releases WHERE status = 'completed')`;
+
+/** How many periods have been published; an erasure is planned against this number. */
+export async function countPublishedPeriods(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom('period_releases')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('status', '=', 'completed')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * A statement that fails the erasure's atomic unit (NOT NULL violation, like the release guards)
+ * when a period was published after the erasure was planned: its receipt would then list a period
+ * it no longer erases and miss the new release. The service plans again and retries.
+ */
+export function publishedPeriodsUnchangedGuardQuery(db: Kysely<DB>, published: number) {
+  return sql`INSERT INTO period_releases (period, started_at, completed_at, status)
+             SELECT 'erasure-guard', NULL, NULL, 'erasure-guard'
+             WHERE (SELECT count(*) FROM period_releases WHERE status = 'completed') <> ${published}`.compile(db);
+}
 
 /** Every period that still holds counters or replay guards and has not been released. */
 export async function listUnreleasedStoredPeriods(db: Kysely<DB>): Promise<string[]> {
@@ -93,6 +119,8 @@ export interface ErasureReceiptInput {
   periods: readonly string[];
   releasesIncluding: readonly ReleaseReference[];
   targets: ErasureTargets;
+  /** Published periods when the erasure was planned (see publishedPeriodsUnchangedGuardQuery). */
+  publishedPeriods: number;
 }
 
 /**
@@ -120,9 +148,16 @@ export function erasureQueries(db: Kysely<DB>, dialect: DialectName, input: Eras
       releases_including: JSON.stringify(input.releasesIncluding),
     })
     .compile();
-  if (input.targets.contributors.length === 0) return [receipt];
+  const guard = publishedPeriodsUnchangedGuardQuery(db, input.publishedPeriods);
+  // The exact tallies of the erased periods go too. Those of published periods stay until tally
+  // retention removes them: they are what says which releases may include the organization (this
+  // receipt and later ones) and which periods its privacy-loss report composes.
+  const tallies = db.deleteFrom('ingest_tallies').where('org_id', '=', input.orgId).where(notReleased).compile();
+  if (input.targets.contributors.length === 0) return [guard, receipt, tallies];
   return [
+    guard,
     receipt,
+    tallies,
     db.deleteFrom('counters').where(targeted(dialect, input.targets)).where(notReleased).compile(),
     db.deleteFrom('replay_guards').where(targeted(dialect, input.targets)).where(notReleased).compile(),
   ];

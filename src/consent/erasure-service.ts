@@ -14,6 +14,7 @@ import type { AppDeps } from '../deps';
 import { createPseudonymizer } from '../secrets/pseudonymizer';
 import { requireOrganization } from '../registry/registry-service';
 import {
+  countPublishedPeriods,
   type ErasureRow,
   type ErasureTargets,
   erasureQueries,
@@ -58,16 +59,44 @@ export interface ErasurePlan {
   /** The unreleased periods in which the organization still holds rows. */
   periods: string[];
   releasesIncluding: ReleaseReference[];
+  /** Published periods at planning time; the write is refused if this changed (a release completed meanwhile). */
+  publishedPeriods: number;
 }
 
 /** Reads what an erasure will touch. Pseudonyms are recomputed from the key; the database cannot name them. */
 export async function planErasure(deps: ErasureDeps, orgId: string): Promise<ErasurePlan> {
   const { db, dialect } = deps.database;
   const pseudonymizer = createPseudonymizer(deps.secrets.pseudonymKey);
+  // Counted first: a release that completes after this count fails the erasure's guard, so the
+  // period lists read below can never be older than the count.
+  const publishedPeriods = await countPublishedPeriods(db);
   const unreleased = await listUnreleasedStoredPeriods(db);
   const targets = { periods: unreleased, contributors: unreleased.map((period) => pseudonymizer.contributor(orgId, period)) };
   const [periods, releasesIncluding] = await Promise.all([listPeriodsHeldBy(db, dialect, targets), listReleasesOfContributedPeriods(db, orgId)]);
-  return { targets, periods, releasesIncluding };
+  return { targets, periods, releasesIncluding, publishedPeriods };
+}
+
+const MAX_ERASURE_PLANS = 5;
+
+/**
+ * Plans an erasure and writes it; when a period was published between planning and writing (the
+ * unit's guard failed), plans again, so the receipt lists exactly the periods erased and every
+ * release that may include the organization.
+ */
+export async function writeWithFreshErasurePlan<T>(
+  deps: ErasureDeps,
+  orgId: string,
+  write: (plan: ErasurePlan) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const plan = await planErasure(deps, orgId);
+    try {
+      return await write(plan);
+    } catch (error) {
+      const publishedNow = await countPublishedPeriods(deps.database.db);
+      if (publishedNow === plan.publishedPeriods || attempt >= MAX_ERASURE_PLANS) throw error;
+    }
+  }
 }
 
 export interface ErasureUnit {
@@ -108,6 +137,7 @@ export function buildErasureUnit(
         periods: input.plan.periods,
         releasesIncluding: input.plan.releasesIncluding,
         targets: input.plan.targets,
+        publishedPeriods: input.plan.publishedPeriods,
       }),
   };
 }
@@ -125,8 +155,10 @@ export async function readErasureReceipt(deps: Pick<AppDeps, 'database'>, erasur
  */
 export async function requestErasure(deps: ErasureDeps, actor: Principal, orgId: string, reason?: string): Promise<ErasureReceipt> {
   await requireOrganization(deps, orgId);
-  const plan = await planErasure(deps, orgId);
-  const unit = buildErasureUnit(deps, actor, { orgId, consentId: null, at: deps.clock.now().toISOString(), plan, cause: 'request', reason });
-  await writeWithAudit(deps.database, deps.clock, unit.auditEvent, unit.queries);
-  return readErasureReceipt(deps, unit.erasureId);
+  const erasureId = await writeWithFreshErasurePlan(deps, orgId, async (plan) => {
+    const unit = buildErasureUnit(deps, actor, { orgId, consentId: null, at: deps.clock.now().toISOString(), plan, cause: 'request', reason });
+    await writeWithAudit(deps.database, deps.clock, unit.auditEvent, unit.queries);
+    return unit.erasureId;
+  });
+  return readErasureReceipt(deps, erasureId);
 }

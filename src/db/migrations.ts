@@ -272,10 +272,25 @@ const contractV2Dimensions: Migration = {
   },
 };
 
+/**
+ * Tallies are purged by period once they are older than TALLY_RETENTION_DAYS
+ * (src/releases/tally-retention.ts); their primary key leads with the organization, so the purge
+ * needs an index that leads with the period.
+ */
+const ingestTalliesPeriodIndex: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.createIndex('ingest_tallies_period_idx').on('ingest_tallies').column('period').execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropIndex('ingest_tallies_period_idx').ifExists().execute();
+  },
+};
+
 /** Ordered by name; add new migrations with a higher numeric prefix and never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001_initial_schema': initialSchema,
   '0002_contract_v2_dimensions': contractV2Dimensions,
+  '0003_ingest_tallies_period_index': ingestTalliesPeriodIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

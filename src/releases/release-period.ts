@@ -48,8 +48,10 @@ import {
 } from './period-release-plan';
 import { purgePeriodData, purgeReleasedPeriods } from './period-retention';
 import { periodReleasableAt } from './release-configuration';
+import { purgeExpiredTallies } from './tally-retention';
 import {
   countBudgetCharges,
+  countErasures,
   dropPeriodLock,
   earliestConsentGrant,
   findChainHead,
@@ -105,6 +107,11 @@ export interface ReleaseRequest {
   /** Take over a 'started' lock even if its lease has not run out (an operator who knows the holder died). */
   takeOverStartedLock?: boolean;
   onProgress?: (progress: ReleaseProgress) => void;
+  /**
+   * Awaited after the results are computed and before each write attempt. Tests use it to hold a
+   * release open at that moment (e.g. to revoke consent while it runs); the job needs none.
+   */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** When a period may be released: after it ended and its grace window for late events passed. */
@@ -153,8 +160,10 @@ async function computeReleases(
   plan: PeriodReleasePlan,
   report: (progress: Omit<ReleaseProgress, 'total'>) => void,
   setTotal: (total: number, counterRows: number) => void,
-): Promise<ComputedRelease[]> {
+): Promise<{ computed: ComputedRelease[]; erasuresBeforeRead: number }> {
   const datasets = plan.datasets;
+  // Read before the counters: an erasure written after this count fails the write's guard.
+  const erasuresBeforeRead = await countErasures(deps.database.db);
   const counterRows = await countPeriodCounters(deps.database.db, plan.period.id);
   const pages = Math.max(1, Math.ceil(counterRows / DEFAULT_ROWS_PER_PAGE));
   setTotal(pages + datasets.length + 3, counterRows);
@@ -170,7 +179,7 @@ async function computeReleases(
     { onPage: () => report({ phase: 'reading', completed: Math.min(++completed, pages) }) },
   );
   completed = pages;
-  return reading.map(({ planned, reader }) => {
+  const computed = reading.map(({ planned, reader }) => {
     // The only step where data meets randomness; the result is kept and reused if the write is retried.
     const { publicKeys } = planned.dataset;
     const release = releaseCells(reader.rows, planned.dataset.prepared, deps.random, publicKeys ? { publicKeys } : {});
@@ -178,6 +187,7 @@ async function computeReleases(
     report({ phase: 'privacy', datasetId: planned.dataset.spec.id, completed: ++completed });
     return { ...planned, release };
   });
+  return { computed, erasuresBeforeRead };
 }
 
 /** Why a release unit failed, found by re-reading what its guards check. */
@@ -188,19 +198,30 @@ interface WriteConflict {
   chainMoved: boolean;
   /** Another period was charged: the yearly budget must be checked again. */
   ledgerMoved: boolean;
+  /** An erasure was written after the counters were read: read and compute again. */
+  erasedMeanwhile: boolean;
 }
+
+/** Thrown inside the write loop when the results must be computed again from the counters. */
+class ErasedDuringRelease extends Error {
+  override name = 'ErasedDuringRelease';
+}
+
+const MAX_RECOMPUTATIONS = 5;
 
 async function whatChanged(deps: ReleaseDeps, plan: PeriodReleasePlan, basis: WriteBasis): Promise<WriteConflict> {
   const { db } = deps.database;
-  const [state, headsNow, budgetCharges] = await Promise.all([
+  const [state, headsNow, budgetCharges, erasures] = await Promise.all([
     findPeriodRelease(db, plan.period.id),
     Promise.all(basis.chains.map(({ dataset }) => findChainHead(db, dataset.spec.id))),
     countBudgetCharges(db),
+    countErasures(db),
   ]);
   return {
     releasedConcurrently: state?.status === PERIOD_STATUS.completed,
     chainMoved: basis.chains.some(({ head }, index) => head.length !== headsNow[index]?.length || head.head?.id !== headsNow[index]?.head?.id),
     ledgerMoved: budgetCharges !== basis.budgetCharges,
+    erasedMeanwhile: erasures !== basis.erasuresBeforeRead,
   };
 }
 
@@ -213,11 +234,12 @@ async function writeRelease(
   deps: ReleaseDeps,
   plan: PeriodReleasePlan,
   computed: readonly ComputedRelease[],
-  context: { actor: ReleaseActor; lock: PeriodLock },
+  context: { actor: ReleaseActor; lock: PeriodLock; erasuresBeforeRead: number; beforeWrite: (() => Promise<void>) | undefined },
 ): Promise<PublishedRelease[]> {
   const { db } = deps.database;
   for (let attempt = 1; ; attempt += 1) {
-    const basis = await readWriteBasis(db, computed);
+    await context.beforeWrite?.();
+    const basis = await readWriteBasis(db, computed, context.erasuresBeforeRead);
     const packages = await buildSignedPackages(plan, basis);
     const unit = buildReleaseUnit(db, { plan, basis, packages, actor: context.actor, resumed: context.lock.resumed, writtenAt: deps.clock.now().toISOString() });
     try {
@@ -229,6 +251,7 @@ async function writeRelease(
         const state = await findPeriodRelease(db, plan.period.id);
         throw await alreadyReleased(deps, plan.period.id, state?.completed_at ?? null, true);
       }
+      if (conflict.erasedMeanwhile) throw new ErasedDuringRelease();
       if (conflict.ledgerMoved) {
         const budget = await checkYearlyBudget(deps, plan.period, plan.catalogue);
         if (!budget.withinCap) {
@@ -266,13 +289,25 @@ export async function releasePeriod(deps: ReleaseDeps, request: ReleaseRequest):
   let counterRows = 0;
   const report = (progress: Omit<ReleaseProgress, 'total'>) => request.onProgress?.({ ...progress, total });
   const started = deps.clock.now().getTime();
-  const computed = await computeReleases(deps, plan, report, (steps, rows) => {
-    total = steps;
-    counterRows = rows;
-  });
-  report({ phase: 'packaging', completed: total - 2 });
-  report({ phase: 'writing', completed: total - 2 });
-  const releases = await writeRelease(deps, plan, computed, { actor: request.actor, lock });
+  let releases: PublishedRelease[] | undefined;
+  for (let computation = 1; releases === undefined; computation += 1) {
+    const { computed, erasuresBeforeRead } = await computeReleases(deps, plan, report, (steps, rows) => {
+      total = steps;
+      counterRows = rows;
+    });
+    report({ phase: 'packaging', completed: total - 2 });
+    report({ phase: 'writing', completed: total - 2 });
+    try {
+      releases = await writeRelease(deps, plan, computed, { actor: request.actor, lock, erasuresBeforeRead, beforeWrite: request.beforeWrite });
+    } catch (error) {
+      if (!(error instanceof ErasedDuringRelease) || computation >= MAX_RECOMPUTATIONS) throw error;
+      // The unseen noisy results are discarded: noise nobody observed costs no privacy.
+      deps.logger.info('an erasure removed rows of this period while it was being released; reading and computing again', {
+        period: plan.period.id,
+        computation,
+      });
+    }
+  }
   const releasedAt = deps.clock.now().toISOString();
   deps.logger.info('period released', { period: plan.period.id, datasets: releases.length, durationMs: deps.clock.now().getTime() - started });
 
@@ -332,6 +367,7 @@ export async function releaseDuePeriods(
   const actor = options.actor ?? { actorId: null, actorRole: 'system' };
   const outcome: DueReleaseOutcome = { released: [], skipped: [] };
   await purgeReleasedPeriods(deps);
+  await purgeExpiredTallies(deps);
   for (const period of await findDuePeriods(deps)) {
     try {
       outcome.released.push(

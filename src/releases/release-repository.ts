@@ -292,6 +292,24 @@ export async function listLatestReleases(db: Kysely<DB>, datasetId?: string): Pr
   return latest;
 }
 
+/** Erasure receipts written so far; a release reads this before its counters (see erasuresUnchangedGuardQuery). */
+export async function countErasures(db: Kysely<DB>): Promise<number> {
+  const row = await db.selectFrom('erasures').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * A statement that fails the release unit (NOT NULL violation, like the chain guard) when an
+ * erasure was written after the release began reading its counters: erasure also deletes rows of a
+ * period whose release has only started, so results computed before it may hold an organization
+ * that has since withdrawn. The job then reads the counters again and recomputes.
+ */
+export function erasuresUnchangedGuardQuery(db: Kysely<DB>, erasures: number): CompiledQuery {
+  return sql`INSERT INTO period_releases (period, started_at, completed_at, status)
+             SELECT 'erasure-guard', NULL, NULL, 'erasure-guard'
+             WHERE (SELECT count(*) FROM erasures) <> ${erasures}`.compile(db);
+}
+
 /** The `path` file of a dataset's newest `limit` releases (newest period first): what a trend across periods reads. */
 export function listReleaseFilesOfDataset(
   db: Kysely<DB>,

@@ -23,6 +23,7 @@ import {
   chainUnchangedGuardQuery,
   completePeriodQuery,
   countBudgetCharges,
+  erasuresUnchangedGuardQuery,
   findAuditHeadHash,
   findChainHead,
   insertBudgetChargeQuery,
@@ -50,15 +51,17 @@ export interface WriteBasis {
   auditHeadHash: string | null;
   /** Ledger rows when the yearly budget was last checked against them. */
   budgetCharges: number;
+  /** Erasure receipts before the counters were read (taken in computeReleases, carried with the results). */
+  erasuresBeforeRead: number;
 }
 
-export async function readWriteBasis(db: Kysely<DB>, computed: readonly ComputedRelease[]): Promise<WriteBasis> {
+export async function readWriteBasis(db: Kysely<DB>, computed: readonly ComputedRelease[], erasuresBeforeRead: number): Promise<WriteBasis> {
   const [chains, auditHeadHash, budgetCharges] = await Promise.all([
     Promise.all(computed.map(async (entry) => ({ ...entry, head: await findChainHead(db, entry.dataset.spec.id) }))),
     findAuditHeadHash(db),
     countBudgetCharges(db),
   ]);
-  return { chains, auditHeadHash, budgetCharges };
+  return { chains, auditHeadHash, budgetCharges, erasuresBeforeRead };
 }
 
 export interface SignedRelease extends LinkedRelease {
@@ -116,6 +119,8 @@ export function releaseGuards(db: Kysely<DB>, basis: WriteBasis): CompiledQuery[
     ...basis.chains.map(({ dataset, head }) => chainUnchangedGuardQuery(db, dataset.spec.id, head.length)),
     // Another period was charged since the yearly budget was checked: check it again.
     ledgerUnchangedGuardQuery(db, basis.budgetCharges),
+    // An organization's rows were erased after the counters were read: read and compute again.
+    erasuresUnchangedGuardQuery(db, basis.erasuresBeforeRead),
   ];
 }
 

@@ -9,6 +9,11 @@ import { createHash, type Hash } from 'node:crypto';
 export interface Pseudonymizer {
   contributor(orgId: string, periodId: string): string;
   eventHash(orgId: string, eventId: string): string;
+  /**
+   * The console sign-in form's token for a nonce the browser holds in a cookie. Keyed, so a page
+   * that can plant a cookie (a sibling host, plain HTTP) still cannot make a token that matches it.
+   */
+  signInToken(nonce: string): string;
 }
 
 const SHA256_BLOCK_BYTES = 64;
@@ -33,5 +38,6 @@ export function createPseudonymizer(key: Uint8Array): Pseudonymizer {
     contributor: (orgId, periodId) => keyed('contributor', orgId, periodId),
     // Lower-cased so that the same UUID in another case is still recognised as a retry.
     eventHash: (orgId, eventId) => keyed('event', orgId, eventId.toLowerCase()),
+    signInToken: (nonce) => keyed('console-sign-in', nonce),
   };
 }

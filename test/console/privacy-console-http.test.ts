@@ -82,6 +82,29 @@ describe.each(TEST_DIALECTS)('privacy console over HTTP on %s', (dialect) => {
     expect(cookie).toMatch(/HttpOnly/);
   });
 
+  it('refuses a forged sign-in whose planted cookie and form token are the same value (double submit)', async () => {
+    // An attacker who can plant a cookie over plain HTTP chooses both halves of a double-submit pair.
+    const planted = 'attacker-chosen-nonce-0123456789abcdef';
+    const forged = await testApp.app.request('http://console.test/console/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `console_signin=${planted}`, origin: 'http://console.test' },
+      body: new URLSearchParams({ _csrf: planted, token: officer.token, next: '/console/privacy' }).toString(),
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.headers.getSetCookie().some((header) => header.startsWith('console_session='))).toBe(false);
+    // A pair the server issued is accepted: the form token is a keyed hash of the cookie's nonce.
+    const form = await testApp.app.request('http://console.test/console/sign-in');
+    const token = ConsoleClient.csrfIn(await form.text());
+    const cookie = form.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    expect(cookie.split('=')[1]).not.toBe(token);
+    const genuine = await testApp.app.request('http://console.test/console/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: 'http://console.test' },
+      body: new URLSearchParams({ _csrf: token, token: officer.token, next: '/console/privacy' }).toString(),
+    });
+    expect(genuine.status).toBe(303);
+  });
+
   it('refuses sign-in with a wrong key, an ingest token, or without the form token', async () => {
     const client = new ConsoleClient(testApp);
     const wrong = await client.signIn('tagg_dpo_not-a-real-key-0123456789abcdef');

@@ -26,6 +26,7 @@ import { constantTimeEqual, hashToken } from '../../auth/tokens';
 import type { AppDeps } from '../../deps';
 import { AppError } from '../../errors';
 import type { AppEnv } from '../../http/app-env';
+import { createPseudonymizer } from '../../secrets/pseudonymizer';
 import {
   deleteConsoleSession,
   deleteExpiredConsoleSessions,
@@ -107,16 +108,22 @@ export async function endConsoleSession<E extends AppEnv>(c: Context<E>): Promis
   deleteCookie(c, name, { path: '/', secure: isSecureContext(c) });
 }
 
-/** A pre-session token for the sign-in form (double-submit cookie), so nobody can sign a visitor in to their key. */
+/**
+ * A pre-session token for the sign-in form, so nobody can sign a visitor in to their own key. The
+ * cookie holds a random nonce; the form carries a keyed hash of it under the server's secret key.
+ * A plain double-submit cookie (the same value in both) would let anyone who can plant a cookie
+ * without the `__Host-` prefix (over plain HTTP, from a sibling host) choose both halves.
+ */
 export function issueSignInCsrf<E extends AppEnv>(c: Context<E>): string {
-  const token = randomToken(c.var.deps);
-  setCookie(c, csrfCookieName(isSecureContext(c)), token, cookieOptions(c, 3600));
-  return token;
+  const nonce = randomToken(c.var.deps);
+  setCookie(c, csrfCookieName(isSecureContext(c)), nonce, cookieOptions(c, 3600));
+  return createPseudonymizer(c.var.deps.secrets.pseudonymKey).signInToken(nonce);
 }
 
 export function signInCsrfMatches<E extends AppEnv>(c: Context<E>, submitted: unknown): boolean {
-  const expected = getCookie(c, csrfCookieName(isSecureContext(c)));
-  return typeof submitted === 'string' && expected !== undefined && constantTimeEqual(submitted, expected);
+  const nonce = getCookie(c, csrfCookieName(isSecureContext(c)));
+  if (typeof submitted !== 'string' || nonce === undefined || nonce.length < 16) return false;
+  return constantTimeEqual(submitted, createPseudonymizer(c.var.deps.secrets.pseudonymKey).signInToken(nonce));
 }
 
 /**
