@@ -42,7 +42,7 @@ export function registerDatasetsConsole(app: Hono<AppEnv>) {
         latest={latest}
         periodBudget={catalogue.periodBudget}
         periodUnit={PERIOD_UNITS[deps.config.period]}
-        yearlyBudget={yearlyBudgetStatement(deps.config)}
+        yearlyBudget={yearlyBudgetStatement(deps.config, catalogue.periodBudget.selectionDelta)}
       />,
     );
   });
