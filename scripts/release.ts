@@ -112,7 +112,7 @@ async function main(): Promise<number> {
   try {
     if (values.plan) {
       const catalogue = datasetCatalogueOf(deps);
-      const yearly = yearlyBudgetStatement(deps.config);
+      const yearly = yearlyBudgetStatement(deps.config, catalogue.periodBudget.selectionDelta);
       if (values.json) console.log(JSON.stringify({ yearlyBudget: yearly, periodBudget: catalogue.periodBudget, datasets: catalogue.datasets.map((d) => ({ id: d.spec.id, k: d.k, rho: d.rho, plan: d.plan })) }, null, 2));
       else {
         for (const dataset of catalogue.datasets) {

@@ -112,6 +112,11 @@ export const datasetSpecSchema = z
      */
     excludedKeys: z.array(z.record(z.string(), dimensionValue)).default([]),
     measures: z.array(z.enum(MEASURES)).min(1),
+    /**
+     * Relative share of the dataset's budget per measure (default 1 each). With public keys the
+     * distinct-organization count decides suppression, so specs give it more weight.
+     */
+    budgetWeights: z.partialRecord(z.enum(MEASURES), z.number().gt(0).max(100)).default({}),
     bounds: z
       .object({
         /** L0: the most cells one organization may influence per period. */
@@ -203,6 +208,9 @@ export const datasetSpecSchema = z
     if (new Set(spec.measures).size !== spec.measures.length) issue(['measures'], 'measures must be distinct');
     if (spec.keys === 'public' && !spec.measures.includes('distinct_organizations')) {
       issue(['measures'], 'a public-keys spec needs distinct_organizations: suppression reads its noisy value');
+    }
+    for (const measure of Object.keys(spec.budgetWeights)) {
+      if (!spec.measures.includes(measure as Measure)) issue(['budgetWeights', measure], `"${measure}" is not a measure of this spec`);
     }
     if (spec.keys === 'private' && spec.excludedKeys.length > 0) issue(['excludedKeys'], 'only a public-keys spec declares its key space');
     spec.excludedKeys.forEach((pattern, index) => {

@@ -45,9 +45,17 @@
  *   epsilonSimpleBound, pureEpsilon?, summary }`: the release is (epsilon, delta)-DP per contributing
  *   organization, delta = conversionDelta + selectionDelta.
  *
+ * ## Public keys (every shipped spec)
+ * Pass `keys: 'public'` in the spec (no selection part, no selection delta; a distinct_organizations
+ * measure is required) and the declared key space at release time:
+ * `releaseCells(rows, plan, random, { publicKeys })`. Every declared key comes back, noised, with
+ * `status` 'published' or 'suppressed' (noisy organization count < k); `postProcessCell` turns a key's
+ * noisy values into published ones (integers >= 0, transfers >= organizations). Both read only noisy
+ * output (post-processing), see docs/privacy-engine.md.
+ *
  * ## Release shape (`CellRelease`)
- * `{ cells: [{ cell, values: { [measureName]: { value, noiseStandardDeviation, ci95Low, ci95High } } }],
- *   accounting }` — values are safe integers (noise is exact integer noise; no clamping at 0), cells are
+ * `{ cells: [{ cell, status, suppressionReason?, values: { [measureName]: { value, noiseStandardDeviation,
+ *   ci95Low, ci95High } } }], accounting }` — values are the unprocessed noisy measurements: safe integers (noise is exact integer noise; no clamping at 0), cells are
  * sorted by key, and the interval covers the bounded (capped/clamped) value with probability >= 95%.
  * For many releases with the same plan, `prepareRelease(plan)` once and pass its result instead.
  */

@@ -61,13 +61,14 @@ export const MEASURE_UNITS: Record<Measure, (spec: DatasetSpec) => string> = {
 };
 
 function measureSpecOf(spec: DatasetSpec, measure: Measure): MeasureSpec {
+  const budgetWeight = spec.budgetWeights[measure] ?? 1;
   switch (measure) {
     case 'transfer_count':
-      return { name: measure, kind: measure, maxCountPerCell: spec.bounds.maxTransfersPerCell };
+      return { name: measure, kind: measure, maxCountPerCell: spec.bounds.maxTransfersPerCell, budgetWeight };
     case 'distinct_organizations':
-      return { name: measure, kind: measure };
+      return { name: measure, kind: measure, budgetWeight };
     case 'clamped_byte_sum':
-      return { name: measure, kind: measure, maxBytesPerCell: spec.bounds.maxBytesPerCell / BYTE_UNITS[spec.byteUnit] };
+      return { name: measure, kind: measure, maxBytesPerCell: spec.bounds.maxBytesPerCell / BYTE_UNITS[spec.byteUnit], budgetWeight };
   }
 }
 

@@ -82,7 +82,7 @@ export function releaseConfigurationOf(config: ReleaseConfigurationDeps, catalog
       end: period.end.toISOString(),
       releasableAt: periodReleasableAt(config, period).toISOString(),
     },
-    yearlyBudget: yearlyBudgetStatement(config),
+    yearlyBudget: yearlyBudgetStatement(config, catalogue.periodBudget.selectionDelta),
     periodBudget: periodSpendStatement(config, catalogue),
     kAnonymity: config.kAnonymity,
     selectionDelta: config.selectionDelta,

@@ -134,12 +134,17 @@ export interface YearlyBudgetStatement {
 
 /**
  * (epsilon, delta) of the yearly cap by the tight CKS20 conversion at the engine's conversion delta,
- * plus the key-selection delta of every period that can start in 12 months (deltas add).
+ * plus the key-selection delta of every period that can start in 12 months (deltas add). Pass the
+ * selection delta one period actually spends (the catalogue's: 0 when every dataset has public keys);
+ * without it, SELECTION_DELTA is assumed spent, which can only overstate delta.
  */
-export function yearlyBudgetStatement(config: Pick<AppConfig, 'yearlyBudgetRho' | 'period' | 'periodBudgetRho' | 'periodBudgetSource' | 'selectionDelta'>): YearlyBudgetStatement {
+export function yearlyBudgetStatement(
+  config: Pick<AppConfig, 'yearlyBudgetRho' | 'period' | 'periodBudgetRho' | 'periodBudgetSource' | 'selectionDelta'>,
+  selectionDeltaPerPeriod: number = config.selectionDelta,
+): YearlyBudgetStatement {
   const periods = maxPeriodsPerYear(config.period);
   const epsilon = approxDpEpsilon(config.yearlyBudgetRho, DEFAULT_CONVERSION_DELTA);
-  const delta = DEFAULT_CONVERSION_DELTA + periods * config.selectionDelta;
+  const delta = DEFAULT_CONVERSION_DELTA + periods * selectionDeltaPerPeriod;
   return {
     rho: config.yearlyBudgetRho,
     epsilon,

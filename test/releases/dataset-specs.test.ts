@@ -69,6 +69,21 @@ describe('dataset specs', () => {
     }
   });
 
+  it('public keys: the key space is the cross product of the domains minus excludedKeys, and a typo in an excluded value stops the catalogue', () => {
+    const volume = volumeWith((spec) => (spec.excludedKeys = [{ protocol: 'email_link', boundary: 'within_organization' }, { content_class: 'model_artifact' }]));
+    const [spec] = loadDatasetSpecs({ 'ai-transfer-volume.json': volume });
+    const catalogue = buildDatasetCatalogue([spec!], defaults);
+    const keys = catalogue.datasets[0]!.publicKeys!;
+    // 100 keys, minus 5 (email_link within an organization, one per class) and minus the 20 model_artifact keys (1 already counted).
+    expect(keys.length).toBe(100 - 5 - 20 + 1);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.some((key) => key.includes('model_artifact'))).toBe(false);
+    expect(keys.some((key) => key.includes('email_link') && key.includes('within_organization'))).toBe(false);
+    expect(keys.some((key) => key.includes('email_link') && key.includes('cross_organization'))).toBe(true);
+    const typo = loadDatasetSpecs({ 'ai-transfer-volume.json': volumeWith((each) => (each.excludedKeys = [{ protocol: 'e-mail' }])) });
+    expect(() => buildDatasetCatalogue(typo, defaults)).toThrow(/"e-mail" is not a value of dimension protocol/);
+  });
+
   it('rejects a bad spec with the file and the path of each mistake', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [volumeWith((spec) => (spec.dimensions[0].column = 'classificaton')), /ai-transfer-volume\.json: dimensions\.0\.column: unknown counter column "classificaton"/],
@@ -81,6 +96,12 @@ describe('dataset specs', () => {
       [volumeWith((spec) => (spec.measures = ['transfer_count', 'transfer_count'])), /measures: measures must be distinct/],
       [volumeWith((spec) => (spec.surprise = true)), /Unrecognized key/],
       [volumeWith((spec) => (spec.dimensions[0] = { ...spec.dimensions[0], kind: 'flags', flags: [{ value: 'x', column: 'protocol' }], none: null })), /protocol is not a 0\/1 column/],
+      [volumeWith((spec) => delete spec.keys), /keys: /],
+      [volumeWith((spec) => (spec.measures = ['transfer_count'])), /measures: a public-keys spec needs distinct_organizations/],
+      [volumeWith((spec) => (spec.budgetWeights = { shares: 2 })), /budgetWeights/],
+      [volumeWith((spec) => ((spec.measures = ['distinct_organizations']), (spec.budgetWeights = { transfer_count: 2 }))), /budgetWeights\.transfer_count: "transfer_count" is not a measure of this spec/],
+      [volumeWith((spec) => (spec.excludedKeys = [{ colour: 'red' }])), /excludedKeys\.0\.colour: "colour" is not a dimension/],
+      [volumeWith((spec) => ((spec.keys = 'private'), (spec.excludedKeys = [{ protocol: 'ftp' }]))), /excludedKeys: only a public-keys spec/],
     ];
     for (const [content, message] of cases) {
       expect(loadError({ 'ai-transfer-volume.json': content })).toMatch(message);

@@ -63,8 +63,10 @@ describe('yearly budget configuration', () => {
     expect(statement.epsilon).toBeGreaterThan(7.7);
     expect(statement.epsilon).toBeLessThan(7.8);
     expect(approxDpEpsilonSimple(1, 1e-6)).toBeGreaterThan(8.4);
-    // The conversion delta once, plus the key-selection delta of each of the 4 quarters.
+    // The conversion delta once, plus the key-selection delta of each of the 4 quarters when one is spent ...
     expect(statement.delta).toBeCloseTo(1e-6 + 4e-6, 15);
+    // ... and with public keys (every shipped spec) none is: (7.8, 1e-6).
+    expect(yearlyBudgetStatement(config({}), 0).delta).toBe(1e-6);
     expect(statement).toMatchObject({ rho: 1, maxPeriodsPerYear: 4, periodRho: 0.25, periodRhoSource: 'derived' });
     expect(statement.summary).toMatch(/any 12 months/);
   });

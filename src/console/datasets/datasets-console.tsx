@@ -90,7 +90,7 @@ export function registerDatasetsConsole(app: Hono<AppEnv>) {
         latestCounts={latestCounts}
         periodBudget={catalogue.periodBudget}
         periodUnit={PERIOD_UNITS[deps.config.period]}
-        yearlyBudget={yearlyBudgetStatement(deps.config)}
+        yearlyBudget={yearlyBudgetStatement(deps.config, catalogue.periodBudget.selectionDelta)}
       />,
     );
   });

@@ -27,7 +27,7 @@ export function registerGetDataset(app: App) {
       const { dataset, catalogue } = requireCataloguedDataset(c.var.deps, c.req.valid('param').datasetId);
       const latest = await listLatestReleases(c.var.deps.database.db, dataset.spec.id);
       const { config } = c.var.deps;
-      const statements = { period: periodKindStatement(config), yearlyBudget: yearlyBudgetStatement(config) };
+      const statements = { period: periodKindStatement(config), yearlyBudget: yearlyBudgetStatement(config, catalogue.periodBudget.selectionDelta) };
       return c.json(methodologyView(dataset, catalogue.periodBudget, latest.get(dataset.spec.id), statements), 200);
     },
   );

@@ -39,7 +39,7 @@ export function registerListDatasets(app: App) {
         {
           items: catalogue.datasets.map((dataset) => datasetSummaryView(dataset, latest.get(dataset.spec.id))),
           period: periodKindStatement(c.var.deps.config),
-          yearlyBudget: yearlyBudgetStatement(c.var.deps.config),
+          yearlyBudget: yearlyBudgetStatement(c.var.deps.config, periodBudget.selectionDelta),
           periodBudget: {
             rho: periodBudget.rho,
             selectionDelta: periodBudget.selectionDelta,
