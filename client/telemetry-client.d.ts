@@ -33,6 +33,12 @@ export interface TelemetryClientOptions {
     flushIntervalMs?: number;
     /** Most events queued or in flight; enqueue() discards events beyond it and counts them (default 100,000). */
     maxQueuedEvents?: number;
+    /**
+     * Contract version the events follow (default 2, the current one: integrity evidence, artifact
+     * class and chain of custody). Products still building version 1 events pass 1; the service
+     * accepts both. See /schemas/transfer-event.v2.schema.json.
+     */
+    schemaVersion?: 1 | 2;
     /** Called when a queued batch fails for good (a problem that is not retried, or every attempt failed). */
     onError?: (error: unknown, events: readonly unknown[]) => void;
 }
@@ -71,6 +77,8 @@ export declare class TelemetryApiError extends Error {
     name: string;
     constructor(status: number, problem: ProblemBody | undefined);
 }
+/** The newest telemetry contract version, which the client sends unless told otherwise. */
+export declare const CURRENT_SCHEMA_VERSION = 2;
 export declare function createTelemetryClient(options: TelemetryClientOptions): {
     /** Sends events in batches now; per-event rejections are returned, not thrown. */
     send(events: readonly unknown[]): Promise<BatchOutcome>;

@@ -32,6 +32,8 @@ export class TelemetryApiError extends Error {
         this.problem = problem;
     }
 }
+/** The newest telemetry contract version, which the client sends unless told otherwise. */
+export const CURRENT_SCHEMA_VERSION = 2;
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 function jitterFraction() {
     const sample = new Uint32Array(1);
@@ -61,8 +63,9 @@ export function createTelemetryClient(options) {
     const endpoint = `${options.baseUrl.replace(/\/$/, '')}/v1/telemetry/batches`;
     const flushIntervalMs = options.flushIntervalMs ?? 5000;
     const maxQueuedEvents = options.maxQueuedEvents ?? 100_000;
+    const schemaVersion = options.schemaVersion ?? CURRENT_SCHEMA_VERSION;
     async function sendBatch(events) {
-        const json = JSON.stringify({ schemaVersion: 1, events });
+        const json = JSON.stringify({ schemaVersion, events });
         const body = options.gzip === false ? json : await gzipText(json);
         const headers = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
         if (options.gzip !== false)

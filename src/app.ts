@@ -3,13 +3,13 @@
  * build the dependencies (database, clock, random source, secrets, logger, config) and call it.
  * It sets what every response shares and mounts the API and the consoles side by side.
  */
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { randomUuid } from './auth/tokens';
 import { createConsoles } from './console';
-import { isTransientStoreError } from './db/database';
+import { classifyStoreFault } from './db/store-faults';
 import type { AppDeps } from './deps';
 import type { App } from './http/app-env';
+import { requestId } from './http/middleware/request-id';
 import { requestLog } from './http/middleware/request-log';
 import { createOpenApiApp } from './http/openapi-app';
 import { createErrorHandler, problemResponse } from './http/problem';
@@ -20,7 +20,7 @@ const PUBLIC_ARTEFACT_PATHS = /^\/(v1\/datasets|v1\/releases|v1\/signing-keys|\.
 export function createApp(deps: AppDeps): App {
   const app = createOpenApiApp();
 
-  app.use('*', requestId({ generator: () => randomUuid(deps.random) }));
+  app.use('*', requestId(() => randomUuid(deps.random)));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -54,6 +54,8 @@ export function createApp(deps: AppDeps): App {
   app.route('/', createConsoles());
 
   app.notFound((c) => problemResponse(c, 'not-found', 'No route matches this path.'));
-  app.onError(createErrorHandler(deps.logger, isTransientStoreError));
+  app.onError(
+    createErrorHandler(deps.logger, classifyStoreFault, (kind) => deps.database.health?.recordFault(kind, deps.clock.now().getTime())),
+  );
   return app;
 }

@@ -20,6 +20,7 @@ export const PROBLEM_TYPES = {
   'rate-limited': { status: 429, title: 'Too many requests' },
   'internal-error': { status: 500, title: 'Internal error' },
   'store-busy': { status: 503, title: 'The store is busy; retry later' },
+  'store-unavailable': { status: 503, title: 'The store cannot accept requests now; retry later' },
   'not-ready': { status: 503, title: 'The service is not ready' },
 } as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503; title: string }>;
 

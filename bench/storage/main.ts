@@ -33,6 +33,7 @@ import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
 import { migrateToLatest } from '../../src/db/migrations';
 import { type AppDeps, createFixedClock } from '../../src/deps';
 import { ingestBatch } from '../../src/ingest/ingest-batch';
+import { SCHEMA_VERSION_V2 } from '../../src/ingest/event-schema';
 import { createJsonLogger } from '../../src/logging/json-logger';
 import { parsePeriodId } from '../../src/periods/period';
 import { createSeededRandomSource } from '../../src/privacy/random-source';
@@ -156,7 +157,7 @@ async function main() {
       const batch = events.slice(offset, offset + BATCH_SIZE);
       // The instance sends each batch just after its last event.
       clock.set(new Date(Date.parse(batch[batch.length - 1]!.occurredAt as string) + 60_000));
-      const result = await ingestBatch(deps, { orgId: created.id }, batch);
+      const result = await ingestBatch(deps, { orgId: created.id }, batch, SCHEMA_VERSION_V2);
       sent += batch.length;
       accepted += result.accepted;
     }

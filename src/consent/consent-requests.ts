@@ -4,15 +4,16 @@
  */
 import { z } from '@hono/zod-openapi';
 import { RESEARCH_SCOPE } from './consent-coverage';
+import { WELL_FORMED_TEXT } from '../text';
 
 export const ConsentGrantSchema = z
   .object({
     scope: z.literal(RESEARCH_SCOPE),
-    policyVersion: z.string().trim().min(1).max(100),
-    policyUrl: z.url().max(2000).optional(),
-    grantedBy: z.string().trim().min(1).max(200).openapi({ description: "The customer's signatory (name and role)." }),
+    policyVersion: z.string().trim().min(1).max(100).refine(...WELL_FORMED_TEXT),
+    policyUrl: z.url().max(2000).refine(...WELL_FORMED_TEXT).optional(),
+    grantedBy: z.string().trim().min(1).max(200).refine(...WELL_FORMED_TEXT).openapi({ description: "The customer's signatory (name and role)." }),
     collectionMethod: z.enum(['signed_agreement', 'online_form', 'email_confirmation', 'other']).optional(),
-    evidenceUrl: z.url().max(2000).optional(),
+    evidenceUrl: z.url().max(2000).refine(...WELL_FORMED_TEXT).optional(),
     evidenceSha256: z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
@@ -23,9 +24,9 @@ export const ConsentGrantSchema = z
   .openapi('ConsentGrant');
 
 export const ConsentRevocationSchema = z
-  .object({ reason: z.string().trim().min(1).max(1000) })
+  .object({ reason: z.string().trim().min(1).max(1000).refine(...WELL_FORMED_TEXT) })
   .openapi('ConsentRevocation');
 
 export const ErasureRequestSchema = z
-  .object({ reason: z.string().trim().min(1).max(1000).optional() })
+  .object({ reason: z.string().trim().min(1).max(1000).refine(...WELL_FORMED_TEXT).optional() })
   .openapi('ErasureRequest');

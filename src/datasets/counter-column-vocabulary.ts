@@ -14,6 +14,10 @@ import {
   REGIONS,
   SECTORS,
   SIZE_BANDS,
+  STORED_ARTIFACT_CLASSES,
+  STORED_ATTESTATION_KINDS,
+  STORED_CHAIN_OF_CUSTODY,
+  STORED_INTEGRITY_EVIDENCE,
 } from './vocabulary';
 
 export type CellValue = string | number;
@@ -41,6 +45,10 @@ export const COUNTER_COLUMN_VALUES: Record<CounterCellColumn, readonly CellValue
   region: REGIONS,
   sector: SECTORS,
   org_size_band: ORG_SIZE_BANDS,
+  artifact_class: STORED_ARTIFACT_CLASSES,
+  integrity_evidence: STORED_INTEGRITY_EVIDENCE,
+  attestation_kind: STORED_ATTESTATION_KINDS,
+  chain_of_custody: STORED_CHAIN_OF_CUSTODY,
 };
 
 export function isCounterCellColumn(name: string): name is CounterCellColumn {

@@ -48,6 +48,8 @@ const dimensionBase = {
   name: snakeName,
   title: prose,
   description: prose,
+  /** Readable titles for published values (`life_sciences` -> "Life sciences"); codes without one are spelled out. */
+  valueTitles: z.record(dimensionValue, prose.max(200)).optional(),
 };
 
 const columnDimensionSchema = z

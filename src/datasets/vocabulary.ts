@@ -40,6 +40,38 @@ export const ACCESS_CONTROLS = [
   'customerManagedKeys',
 ] as const;
 
+/**
+ * Contract version 2: the AI artifact a transfer carried, the integrity evidence checked at the
+ * transfer boundary, and whether a chain-of-custody record was written. The vocabulary follows the
+ * Coalition for Secure AI workstream 1 (artifact classes and its L1-L3 maturity model) and the
+ * attestation formats it names: in-toto, SLSA provenance and OpenSSF model signing (OMS).
+ */
+export const ARTIFACT_CLASSES = ['model_weights', 'dataset', 'code', 'ai_generated_document', 'other'] as const;
+export const INTEGRITY_EVIDENCE = ['none', 'checksum_verified', 'signature_verified', 'provenance_attestation_verified'] as const;
+export const ATTESTATION_KINDS = ['in_toto', 'slsa', 'oms'] as const;
+
+/** Stored for events whose contract version does not carry the dimension (version 1). */
+export const UNKNOWN_VALUE = 'unknown';
+export const STORED_ARTIFACT_CLASSES = [...ARTIFACT_CLASSES, UNKNOWN_VALUE] as const;
+export const STORED_INTEGRITY_EVIDENCE = [...INTEGRITY_EVIDENCE, UNKNOWN_VALUE] as const;
+/** `unspecified`: an attestation was verified but its kind not named; `not_applicable`: no attestation was verified. */
+export const STORED_ATTESTATION_KINDS = [...ATTESTATION_KINDS, 'unspecified', 'not_applicable', UNKNOWN_VALUE] as const;
+export const STORED_CHAIN_OF_CUSTODY = ['recorded', 'not_recorded', UNKNOWN_VALUE] as const;
+
+/**
+ * The CoSAI WS1 maturity level that the boundary evidence demonstrates (docs/privacy-model.md and
+ * the README explain the mapping): a checksum shows the bytes are intact (L1, basic artifact
+ * integrity); a verified signature also binds them to who produced them (L2, provenance); a verified
+ * provenance attestation states how and from what they were produced in a structured, signed form
+ * (L3, structured attestations). No evidence is below L1.
+ */
+export const MATURITY_LEVEL_BY_EVIDENCE = {
+  none: 'below_l1',
+  checksum_verified: 'l1_artifact_integrity',
+  signature_verified: 'l2_provenance',
+  provenance_attestation_verified: 'l3_structured_attestation',
+} as const satisfies Record<(typeof INTEGRITY_EVIDENCE)[number], string>;
+
 /** Organization attributes come from registration, never from telemetry. */
 export const SECTORS = [
   'finance',
@@ -88,3 +120,6 @@ export type Sector = (typeof SECTORS)[number];
 export type OrgSizeBand = (typeof ORG_SIZE_BANDS)[number];
 export type SizeBand = (typeof SIZE_BANDS)[number]['band'];
 export type Region = (typeof REGIONS)[number];
+export type ArtifactClass = (typeof ARTIFACT_CLASSES)[number];
+export type IntegrityEvidence = (typeof INTEGRITY_EVIDENCE)[number];
+export type AttestationKind = (typeof ATTESTATION_KINDS)[number];

@@ -6,6 +6,7 @@
  */
 import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { DB } from './schema';
+import { classifyStoreFault, type StoreHealth } from './store-faults';
 
 export type DialectName = 'sqlite' | 'postgres' | 'd1';
 
@@ -20,33 +21,34 @@ export interface Database {
    * records them in its own table); when absent, readiness asks Kysely's Migrator.
    */
   migrationsAreCurrent?(): Promise<boolean>;
+  /** Write faults seen by this process (full disk, lost connection), for /readyz. */
+  health?: StoreHealth;
   close(): Promise<void>;
 }
 
 /** Atomic execution through a Kysely transaction (SQLite via better-sqlite3, PostgreSQL). */
-export function transactionalExecutor(db: Kysely<DB>): Database['executeAtomically'] {
-  return (queries) =>
-    db.transaction().execute(async (trx) => {
+export function transactionalExecutor(db: Kysely<DB>, health?: StoreHealth): Database['executeAtomically'] {
+  return async (queries) => {
+    const results = await db.transaction().execute(async (trx) => {
       const results: QueryResult<Record<string, unknown>>[] = [];
       for (const query of queries) {
         results.push(await trx.executeQuery(query as CompiledQuery<Record<string, unknown>>));
       }
       return results;
     });
+    health?.recordSuccess();
+    return results;
+  };
 }
 
 /**
  * Errors that mean "the store is momentarily unavailable; try again": SQLite busy/locked,
- * PostgreSQL serialization failure, deadlock, lock timeout, too many connections, pool exhaustion.
+ * PostgreSQL serialization failure, deadlock, lock timeout, too many connections, pool exhaustion,
+ * and a lost or refused connection (the pool reconnects on the next query).
  */
 export function isTransientStoreError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
-    if (['40001', '40P01', '55P03', '57014', '53300', '57P03'].includes(code)) return true;
-  }
-  return /timeout exceeded when trying to connect|database is locked|D1_ERROR: .*(overloaded|busy)/i.test(error.message);
+  const kind = classifyStoreFault(error);
+  return kind === 'busy' || kind === 'unreachable';
 }
 
 /** PostgreSQL returns BIGINT columns as strings; SQLite returns numbers. */

@@ -4,11 +4,24 @@
  */
 import { type Kysely, SqliteAdapter, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
-import { COUNTER_CELL_COLUMNS, COUNTER_FLAG_COLUMNS, type CounterCellColumn } from './schema';
 
 // Kysely<any> is the documented type for migrations: they must not depend on the current schema type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDb = Kysely<any>;
+
+/**
+ * The counter cell columns as migration 0001 created them. A shipped migration must not follow later
+ * changes of the current schema, so its columns are spelled out here rather than read from schema.ts.
+ */
+const INITIAL_COUNTER_CELL_COLUMNS = [
+  'protocol', 'direction', 'cross_org', 'outcome', 'size_band', 'classification', 'ai_platform', 'mfa', 'sso', 'link_expiry',
+  'download_limit', 'ip_allowlist', 'watermark', 'dlp_scan', 'customer_managed_keys', 'hash_verified', 'signature_verified',
+  'region', 'sector', 'org_size_band',
+] as const;
+const INITIAL_COUNTER_FLAG_COLUMNS: ReadonlySet<string> = new Set([
+  'cross_org', 'mfa', 'sso', 'link_expiry', 'download_limit', 'ip_allowlist', 'watermark', 'dlp_scan', 'customer_managed_keys',
+  'hash_verified', 'signature_verified',
+]);
 
 const initialSchema: Migration = {
   async up(db: AnyDb) {
@@ -69,8 +82,8 @@ const initialSchema: Migration = {
 
     // The builder tracks column names in its type; a loop over the cell columns widens it to string.
     let counters = db.schema.createTable('counters') as ReturnType<AnyDb['schema']['createTable']>;
-    for (const column of ['period', 'contributor', ...COUNTER_CELL_COLUMNS]) {
-      counters = counters.addColumn(column, COUNTER_FLAG_COLUMNS.has(column as CounterCellColumn) ? 'integer' : 'text', (c) => c.notNull());
+    for (const column of ['period', 'contributor', ...INITIAL_COUNTER_CELL_COLUMNS]) {
+      counters = counters.addColumn(column, INITIAL_COUNTER_FLAG_COLUMNS.has(column) ? 'integer' : 'text', (c) => c.notNull());
     }
     // The key is one compact column (the cell's values joined) rather than all twenty cell columns:
     // a twenty-two-column composite index doubled the table's size and dominated upsert time.
@@ -222,9 +235,47 @@ const initialSchema: Migration = {
   },
 };
 
+/** Contract version 2's dimensions, appended to the counter cell (and to its key) in this order. */
+const CONTRACT_V2_COUNTER_COLUMNS = ['artifact_class', 'integrity_evidence', 'attestation_kind', 'chain_of_custody'] as const;
+
+/**
+ * Contract version 2: four text cell columns. Existing rows (version 1 events) hold 'unknown' in
+ * each, which is also the column default, so an instance of the previous release still writing
+ * during a rolling deploy stores what a version 1 event means. Existing cell keys get the same
+ * suffix the current code builds for a version 1 event, so a version 1 event arriving after the
+ * migration adds to its cell's row instead of opening a second one.
+ */
+const contractV2Dimensions: Migration = {
+  async up(db: AnyDb) {
+    // One statement per column: SQLite and D1 add a single column per ALTER TABLE.
+    for (const column of CONTRACT_V2_COUNTER_COLUMNS) {
+      await db.schema.alterTable('counters').addColumn(column, 'text', (c) => c.notNull().defaultTo('unknown')).execute();
+    }
+    const suffix = CONTRACT_V2_COUNTER_COLUMNS.map(() => '|unknown').join('');
+    await sql`update counters set cell_key = cell_key || ${sql.lit(suffix)}`.execute(db);
+  },
+  async down(db: AnyDb) {
+    // Going back would merge cells that differ only in these columns; refuse rather than lose or
+    // double-count accepted version 2 events.
+    const v2Rows = await sql<{ n: number | string }>`select count(*) as n from counters where ${sql.join(
+      CONTRACT_V2_COUNTER_COLUMNS.map((column) => sql`${sql.ref(column)} <> 'unknown'`),
+      sql` or `,
+    )}`.execute(db);
+    if (Number(v2Rows.rows[0]?.n ?? 0) > 0) {
+      throw new Error('counters hold contract version 2 events; release or erase their periods before migrating down');
+    }
+    const suffixLength = CONTRACT_V2_COUNTER_COLUMNS.length * '|unknown'.length;
+    await sql`update counters set cell_key = substr(cell_key, 1, length(cell_key) - ${sql.lit(suffixLength)})`.execute(db);
+    for (const column of [...CONTRACT_V2_COUNTER_COLUMNS].reverse()) {
+      await db.schema.alterTable('counters').dropColumn(column).execute();
+    }
+  },
+};
+
 /** Ordered by name; add new migrations with a higher numeric prefix and never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001_initial_schema': initialSchema,
+  '0002_contract_v2_dimensions': contractV2Dimensions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -84,6 +84,11 @@ export interface CountersTable {
   region: string;
   sector: string;
   org_size_band: string;
+  /** Contract version 2 dimensions (migration 0002); 'unknown' for version 1 events. */
+  artifact_class: string;
+  integrity_evidence: string;
+  attestation_kind: string;
+  chain_of_custody: string;
   /** The cell columns' values joined by '|', in COUNTER_CELL_COLUMNS order: the compact primary key. */
   cell_key: string;
   events: BigCount;
@@ -234,6 +239,10 @@ export const COUNTER_CELL_COLUMNS = [
   'region',
   'sector',
   'org_size_band',
+  'artifact_class',
+  'integrity_evidence',
+  'attestation_kind',
+  'chain_of_custody',
 ] as const satisfies readonly (keyof CountersTable)[];
 
 export type CounterCellColumn = (typeof COUNTER_CELL_COLUMNS)[number];

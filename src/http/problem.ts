@@ -6,6 +6,8 @@
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { matchedRoutes } from 'hono/route';
+import { RETRY_AFTER_SECONDS, STORE_FAULT_ADVICE, type StoreFaultKind } from '../db/store-faults';
 import type { Logger } from '../deps';
 import { AppError, PROBLEM_TYPES, type ProblemCode } from '../errors';
 
@@ -22,6 +24,19 @@ export interface ProblemDocument {
   [extension: string]: unknown;
 }
 
+/**
+ * The pattern of the route that matched (`/v1/orgs/:orgId/erasure`), never the raw path: a path
+ * carries submitted ids, and a problem body echoes no input. Undefined when no route matched.
+ */
+export function routePatternOf(c: Context): string | undefined {
+  try {
+    const handlerRoute = matchedRoutes(c).findLast((route) => route.method !== 'ALL');
+    return handlerRoute?.path;
+  } catch {
+    return undefined;
+  }
+}
+
 export function problemTypeUri(code: ProblemCode): string {
   return `/problems/${code}`;
 }
@@ -35,12 +50,13 @@ export function problemResponse(
 ): Response {
   const { status, title } = PROBLEM_TYPES[code];
   const requestId = c.get('requestId') as string | undefined;
+  const instance = routePatternOf(c);
   const body: ProblemDocument = {
     type: problemTypeUri(code),
     title,
     status,
     detail,
-    instance: new URL(c.req.url).pathname,
+    ...(instance ? { instance } : {}),
     ...(requestId ? { requestId } : {}),
     ...extensions,
   };
@@ -76,7 +92,15 @@ function codeForHttpStatus(status: number): ProblemCode {
   }
 }
 
-export function createErrorHandler(logger: Logger, isTransient: (error: unknown) => boolean) {
+/**
+ * `classify` says which store faults are not bugs (busy, unreachable, full, read-only); those answer
+ * 503 with a Retry-After and are reported to `onStoreFault` (readiness remembers them).
+ */
+export function createErrorHandler(
+  logger: Logger,
+  classify: (error: unknown) => StoreFaultKind | undefined,
+  onStoreFault?: (kind: StoreFaultKind) => void,
+) {
   return (error: Error, c: Context): Response => {
     if (error instanceof AppError) {
       return problemResponse(c, error.code, error.detail, error.extensions, error.headers);
@@ -85,11 +109,25 @@ export function createErrorHandler(logger: Logger, isTransient: (error: unknown)
       const code = codeForHttpStatus(error.status);
       return problemResponse(c, code, PROBLEM_TYPES[code].title);
     }
-    if (isTransient(error)) {
-      logger.warn('store busy', { requestId: c.get('requestId') as string | undefined, error: error.name });
-      return problemResponse(c, 'store-busy', 'The store is momentarily busy. Retry after the indicated delay.', {}, {
-        'retry-after': '2',
-      });
+    const fault = classify(error);
+    if (fault) {
+      onStoreFault?.(fault);
+      const retryAfter = String(RETRY_AFTER_SECONDS[fault]);
+      // The driver's code names the real cause (SQLITE_FULL, ECONNRESET, 57P01); messages of store
+      // errors carry no submitted values, only the driver's wording.
+      const cause = { requestId: c.get('requestId') as string | undefined, fault, code: driverCode(error), message: error.message.slice(0, 200) };
+      if (fault === 'busy') {
+        logger.warn('store busy', cause);
+        return problemResponse(c, 'store-busy', 'The store is momentarily busy. Retry after the indicated delay.', {}, { 'retry-after': retryAfter });
+      }
+      logger.error('store unavailable', cause);
+      return problemResponse(
+        c,
+        'store-unavailable',
+        `${STORE_FAULT_ADVICE[fault]} Nothing of this request was stored; retry after the indicated delay. GET /readyz shows when the store is back.`,
+        { reason: fault },
+        { 'retry-after': retryAfter },
+      );
     }
     // Unknown errors: log the class and message for operators (never bodies), return nothing internal.
     logger.error('unhandled error', {
@@ -99,6 +137,11 @@ export function createErrorHandler(logger: Logger, isTransient: (error: unknown)
     });
     return problemResponse(c, 'internal-error', 'An internal error occurred. Quote the request id when reporting it.');
   };
+}
+
+function driverCode(error: Error): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code.slice(0, 40) : undefined;
 }
 
 /** Formats zod issues without echoing submitted values (they may be identifiers). */

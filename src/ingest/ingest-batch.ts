@@ -13,7 +13,7 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { findOrganization } from '../registry/registry-repository';
 import { buildBatchWrite, type StagedEvent, type TallyIncrement } from './counter-writes';
-import { type MinimizedEvent, minimizedEventSchema } from './event-schema';
+import { MINIMIZED_EVENT_SCHEMAS, type MinimizedEvent, type MinimizedEventV2, type SchemaVersion } from './event-schema';
 import { generalizeEvent } from './generalize';
 import { type DroppedFieldCounts, minimizeEvent } from './minimize-event';
 import { type Period, periodContaining } from '../periods/period';
@@ -50,6 +50,7 @@ export async function ingestBatch(
   deps: IngestDeps,
   source: { orgId: string },
   rawEvents: readonly unknown[],
+  schemaVersion: SchemaVersion,
 ): Promise<IngestResult> {
   const { database, clock, config } = deps;
   const now = clock.now();
@@ -84,9 +85,10 @@ export async function ingestBatch(
     countTally(period, code);
   };
 
-  const candidates: { index: number; event: MinimizedEvent; occurredAt: Date; period: Period }[] = [];
+  const eventSchema = MINIMIZED_EVENT_SCHEMAS[schemaVersion];
+  const candidates: { index: number; event: MinimizedEvent | MinimizedEventV2; occurredAt: Date; period: Period }[] = [];
   rawEvents.forEach((raw, index) => {
-    const parsed = minimizedEventSchema.safeParse(minimizeEvent(raw, droppedFields));
+    const parsed = eventSchema.safeParse(minimizeEvent(raw, droppedFields, schemaVersion));
     if (!parsed.success) {
       const detail = parsed.error.issues
         .slice(0, 5)

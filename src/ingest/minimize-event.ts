@@ -4,7 +4,7 @@
  * storage) can see them. Dropped fields are counted by their contract path; unknown fields are
  * counted without their names, because a field name can itself carry data.
  */
-import { IDENTIFIER_FIELDS, minimizedEventSchema } from './event-schema';
+import { IDENTIFIER_FIELDS, MINIMIZED_EVENT_SCHEMAS, SCHEMA_VERSION, type SchemaVersion } from './event-schema';
 
 export type DroppedFieldCounts = Record<string, number>;
 
@@ -16,12 +16,28 @@ function isPlainObject(value: unknown): value is PlainObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const nestedKnownKeys: Record<string, ReadonlySet<string>> = Object.fromEntries(
-  Object.entries(minimizedEventSchema.shape)
-    .filter(([, schema]) => 'shape' in schema)
-    .map(([name, schema]) => [name, new Set(Object.keys((schema as { shape: object }).shape))]),
-);
-const topLevelKnownKeys = new Set(Object.keys(minimizedEventSchema.shape));
+interface KnownKeys {
+  topLevel: ReadonlySet<string>;
+  nested: Record<string, ReadonlySet<string>>;
+}
+
+function knownKeysOf(schema: (typeof MINIMIZED_EVENT_SCHEMAS)[SchemaVersion]): KnownKeys {
+  return {
+    topLevel: new Set(Object.keys(schema.shape)),
+    nested: Object.fromEntries(
+      Object.entries(schema.shape)
+        .filter(([, field]) => 'shape' in field)
+        .map(([name, field]) => [name, new Set(Object.keys((field as { shape: object }).shape))]),
+    ),
+  };
+}
+
+/** The contract fields of each version: a field of version 2 sent in a version 1 batch is unknown there. */
+const KNOWN_KEYS: Record<SchemaVersion, KnownKeys> = {
+  1: knownKeysOf(MINIMIZED_EVENT_SCHEMAS[1]),
+  2: knownKeysOf(MINIMIZED_EVENT_SCHEMAS[2]),
+};
+
 const identifierKeys: Record<string, ReadonlySet<string>> = {
   transfer: new Set(IDENTIFIER_FIELDS.transfer),
   actor: new Set(IDENTIFIER_FIELDS.actor),
@@ -35,8 +51,9 @@ function countDrop(counts: DroppedFieldCounts, key: string): void {
  * Returns a copy of the event holding only contract fields (or the input unchanged when it is not
  * an object, for validation to reject), adding what was dropped to `counts`.
  */
-export function minimizeEvent(raw: unknown, counts: DroppedFieldCounts): unknown {
+export function minimizeEvent(raw: unknown, counts: DroppedFieldCounts, schemaVersion: SchemaVersion = SCHEMA_VERSION): unknown {
   if (!isPlainObject(raw)) return raw;
+  const known = KNOWN_KEYS[schemaVersion];
   const kept: PlainObject = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'actor') {
@@ -49,11 +66,11 @@ export function minimizeEvent(raw: unknown, counts: DroppedFieldCounts): unknown
       }
       continue;
     }
-    if (!topLevelKnownKeys.has(key)) {
+    if (!known.topLevel.has(key)) {
       countDrop(counts, UNKNOWN_FIELD_KEY);
       continue;
     }
-    const knownNested = nestedKnownKeys[key];
+    const knownNested = known.nested[key];
     if (knownNested && isPlainObject(value)) {
       const keptNested: PlainObject = {};
       for (const [nestedKey, nestedValue] of Object.entries(value)) {

@@ -3,23 +3,31 @@ import { recordPrivacyConfiguration } from '../audit/privacy-configuration';
 import { type AppConfig, appConfigFrom, type Environment } from '../config';
 import type { Database } from '../db/database';
 import { createPostgresDatabase } from '../db/dialects/postgres';
-import { createSqliteDatabase } from '../db/dialects/sqlite';
+import { createSqliteDatabase, sqlitePathFromUrl } from '../db/dialects/sqlite';
 import { migrateToLatest } from '../db/migrations';
-import { type AppDeps, type Clock, systemClock } from '../deps';
+import { type AppDeps, type Clock, type Logger, systemClock } from '../deps';
 import { createJsonLogger } from '../logging/json-logger';
 import { createCryptoRandomSource } from '../privacy/random-source';
+import { prepareSqliteFile } from './private-files';
 import { loadSecrets } from './secrets-file';
 import { createNodeStaticAssets } from './static-assets';
 
-export function openDatabase(env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_SCHEMA'>): Database {
+export function openDatabase(
+  env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_SCHEMA'>,
+  logger?: Logger,
+): Database {
   const url = env.DATABASE_URL;
   if (/^postgres(ql)?:\/\//.test(url)) {
     return createPostgresDatabase({
       url,
       poolSize: env.DATABASE_POOL_SIZE,
       ...(env.DATABASE_SCHEMA ? { searchPath: env.DATABASE_SCHEMA } : {}),
+      // The connection is dropped and reopened on the next query; requests in flight answer 503.
+      onConnectionError: (error) =>
+        logger?.warn('database connection lost', { code: (error as { code?: unknown }).code as string | undefined, message: error.message.slice(0, 200) }),
     });
   }
+  prepareSqliteFile(sqlitePathFromUrl(url));
   return createSqliteDatabase(url);
 }
 
@@ -35,7 +43,7 @@ export async function createNodeDeps(env: Environment, options: NodeDepsOptions 
   const clock = options.clock ?? systemClock;
   const logger = createJsonLogger({ level: env.LOG_LEVEL, clock, ...(options.logSink ? { sink: options.logSink } : {}) });
   const random = createCryptoRandomSource();
-  const database = openDatabase(env);
+  const database = openDatabase(env, logger);
   await migrateToLatest(database.db, database.schema);
   const secrets = await loadSecrets(env, random, logger);
   const config = { ...appConfigFrom(env), ...options.config };

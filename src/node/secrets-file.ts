@@ -2,13 +2,14 @@
  * Node secrets: from the environment in production; in development, generated once into the data
  * folder (with a warning) so `npm start` works with no setup. The database never holds them.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Buffer } from 'node:buffer';
 import { ConfigError, type Environment } from '../config';
 import type { Logger, Secrets } from '../deps';
 import type { RandomSource } from '../privacy/random-source';
 import { decodeKeyMaterial } from '../secrets/key-material';
+import { ensurePrivateDirectory, PRIVATE_FILE_MODE } from './private-files';
 
 interface StoredSecrets {
   pseudonymKey: string;
@@ -33,6 +34,7 @@ export async function loadSecrets(env: Environment, random: RandomSource, logger
   const path = join(env.DATA_DIR, 'secrets.json');
   let stored: StoredSecrets;
   if (existsSync(path)) {
+    chmodSync(path, PRIVATE_FILE_MODE);
     stored = JSON.parse(readFileSync(path, 'utf8')) as StoredSecrets;
   } else {
     const pseudonymKey = new Uint8Array(32);
@@ -41,8 +43,8 @@ export async function loadSecrets(env: Environment, random: RandomSource, logger
       pseudonymKey: Buffer.from(pseudonymKey).toString('base64'),
       signingKey: Buffer.from(await generateSigningKeyPkcs8()).toString('base64'),
     };
-    mkdirSync(env.DATA_DIR, { recursive: true });
-    writeFileSync(path, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    ensurePrivateDirectory(env.DATA_DIR);
+    writeFileSync(path, JSON.stringify(stored, null, 2), { mode: PRIVATE_FILE_MODE });
     logger.warn('generated development secrets; set PSEUDONYM_KEY and SIGNING_KEY in production', { path });
   }
   return {

@@ -116,6 +116,7 @@ export { isCellSelected, perCellSelectionDelta, selectionThreshold } from './par
 
 export {
   DEFAULT_CONVERSION_DELTA,
+  noiseFromDescription,
   planDatasetRelease,
   type DatasetPrivacySpec,
   type MeasureKind,

@@ -140,6 +140,6 @@ export function datasetCatalogueOf(deps: Pick<AppDeps, 'config' | 'datasets'>): 
 export function requireCataloguedDataset(deps: Pick<AppDeps, 'config' | 'datasets'>, datasetId: string): { dataset: CataloguedDataset; catalogue: DatasetCatalogue } {
   const catalogue = datasetCatalogueOf(deps);
   const dataset = catalogue.get(datasetId);
-  if (!dataset) throw new AppError('not-found', `No dataset "${datasetId}". GET /v1/datasets lists them.`);
+  if (!dataset) throw new AppError('not-found', 'No dataset with this id. GET /v1/datasets lists them.');
   return { dataset, catalogue };
 }

@@ -45,7 +45,7 @@ export async function readReleaseFile(db: Kysely<DB>, releaseId: string, name: s
       return { body: `${release.signature}\n`, contentType: 'text/plain; charset=utf-8', sha256: await sha256Hex(`${release.signature}\n`) };
     default: {
       const file = await findReleaseFile(db, releaseId, name);
-      if (!file) throw new AppError('not-found', `Release ${releaseId} has no file ${name}.`);
+      if (!file) throw new AppError('not-found', 'This release has no file with that name; its datapackage.json lists the files.');
       return { body: servedContent(file.media_type, file.content), contentType: CONTENT_TYPES[file.media_type] ?? file.media_type, sha256: file.sha256 };
     }
   }

@@ -291,3 +291,22 @@ export async function listLatestReleases(db: Kysely<DB>, datasetId?: string): Pr
   for (const row of await query.execute()) if (!latest.has(row.dataset_id)) latest.set(row.dataset_id, row);
   return latest;
 }
+
+/** The `path` file of a dataset's newest `limit` releases (newest period first): what a trend across periods reads. */
+export function listReleaseFilesOfDataset(
+  db: Kysely<DB>,
+  datasetId: string,
+  path: string,
+  limit: number,
+): Promise<{ release_id: string; period: string; content: string }[]> {
+  return db
+    .selectFrom('releases as r')
+    .innerJoin('release_files as f', 'f.release_id', 'r.id')
+    .select(['r.id as release_id', 'r.period', 'f.content'])
+    .where('r.dataset_id', '=', datasetId)
+    .where('f.path', '=', path)
+    .orderBy('r.period', 'desc')
+    .orderBy('r.created_at', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -34,6 +34,12 @@ export interface TelemetryClientOptions {
   flushIntervalMs?: number;
   /** Most events queued or in flight; enqueue() discards events beyond it and counts them (default 100,000). */
   maxQueuedEvents?: number;
+  /**
+   * Contract version the events follow (default 2, the current one: integrity evidence, artifact
+   * class and chain of custody). Products still building version 1 events pass 1; the service
+   * accepts both. See /schemas/transfer-event.v2.schema.json.
+   */
+  schemaVersion?: 1 | 2;
   /** Called when a queued batch fails for good (a problem that is not retried, or every attempt failed). */
   onError?: (error: unknown, events: readonly unknown[]) => void;
 }
@@ -79,6 +85,9 @@ export class TelemetryApiError extends Error {
   }
 }
 
+/** The newest telemetry contract version, which the client sends unless told otherwise. */
+export const CURRENT_SCHEMA_VERSION = 2;
+
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
 function jitterFraction(): number {
@@ -110,9 +119,10 @@ export function createTelemetryClient(options: TelemetryClientOptions) {
   const endpoint = `${options.baseUrl.replace(/\/$/, '')}/v1/telemetry/batches`;
   const flushIntervalMs = options.flushIntervalMs ?? 5000;
   const maxQueuedEvents = options.maxQueuedEvents ?? 100_000;
+  const schemaVersion = options.schemaVersion ?? CURRENT_SCHEMA_VERSION;
 
   async function sendBatch(events: readonly unknown[]): Promise<BatchOutcome> {
-    const json = JSON.stringify({ schemaVersion: 1, events });
+    const json = JSON.stringify({ schemaVersion, events });
     const body = options.gzip === false ? json : await gzipText(json);
     const headers: Record<string, string> = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
     if (options.gzip !== false) headers['content-encoding'] = 'gzip';

@@ -224,6 +224,10 @@ export interface SimulatedOrganization {
   /** Probability a transfer's hash is verified at both ends; signatures are rarer. */
   hashVerificationRate: number;
   signatureVerificationRate: number;
+  /** Of its verified signatures, the share that are provenance attestations (in-toto, SLSA, OMS) at the coalition's start. */
+  attestationShareAtStart: number;
+  /** Probability a transfer gets a chain-of-custody record. */
+  custodyRecordRate: number;
   /** Share of inbound/outbound transfers that cross an organization boundary. */
   crossOrgRate: number;
 }
@@ -299,6 +303,9 @@ export function createCoalition(random: SimulationRandom, options: CoalitionOpti
       aiShareGrowthPerYear: profile.aiGrowthPerYear * (0.4 + 1.2 * random.uniform()),
       hashVerificationRate: rigor,
       signatureVerificationRate: clamp(rigor * rigor * 0.5, 0.005, 0.6),
+      // Derived from the same rigor rather than drawn, so a seed gives the same coalition as before these fields existed.
+      attestationShareAtStart: clamp(rigor * rigor * 0.6, 0.01, 0.6),
+      custodyRecordRate: clamp(0.05 + 0.45 * rigor, 0.05, 0.5),
       crossOrgRate: clamp(0.55 + 0.2 * random.normal(), 0.1, 0.95),
     };
   });

@@ -6,16 +6,18 @@
  * What an event says follows the organization's habits (coalition.ts): its protocols and the
  * controls its policy applies to each, its platforms, its AI content. The share of AI content grows
  * with time (`aiContentShare`), and the market's platform shares drift too (newer vendors and
- * self-hosted models gain), so successive periods differ the way real ones do.
+ * self-hosted models gain), so successive periods differ the way real ones do. Integrity evidence
+ * follows the organization's rigor: checksums are common, signatures rarer, and a growing share of
+ * the signed transfers carries a provenance attestation whose format suits the artifact.
  */
 import type { z } from 'zod';
-import type { transferEventSchema } from '../ingest/event-schema';
-import type { AiPlatform, ContentClass, Direction, Outcome } from '../datasets/vocabulary';
+import type { transferEventSchemaV2 } from '../ingest/event-schema';
+import type { AiPlatform, ArtifactClass, AttestationKind, ContentClass, Direction, IntegrityEvidence, Outcome } from '../datasets/vocabulary';
 import type { AiContentClass, Coalition, SimulatedOrganization } from './coalition';
 import type { SimulationRandom } from './simulation-random';
 
-/** One event on the wire, identifier fields included. */
-export type SimulatedTransferEvent = z.input<typeof transferEventSchema>;
+/** One event on the wire (contract version 2), identifier fields included. */
+export type SimulatedTransferEvent = z.input<typeof transferEventSchemaV2>;
 
 const YEAR_MS = 365.25 * 86_400_000;
 /** Transfers whose content the product could not classify. */
@@ -47,6 +49,31 @@ const FILE_EXTENSIONS: Readonly<Record<ContentClass, readonly string[]>> = {
   non_ai: ['pdf', 'xlsx', 'zip', 'edi'],
   unknown: ['bin', 'dat'],
 };
+/** The artifact class (contract version 2) a product reports for each content class. */
+const ARTIFACT_CLASS_OF: Readonly<Record<ContentClass, ArtifactClass>> = {
+  model_artifact: 'model_weights',
+  training_dataset: 'dataset',
+  ai_generated_code: 'code',
+  ai_generated_document: 'ai_generated_document',
+  inference_output: 'other',
+  non_ai: 'other',
+  unknown: 'other',
+};
+/**
+ * Which attestation format goes with which artifact: model signing (OMS) for weights, SLSA build
+ * provenance for code, in-toto statements for datasets; `undefined` is an attestation whose kind
+ * the product did not report.
+ */
+const ATTESTATION_MIX: Readonly<Record<ArtifactClass, Readonly<Partial<Record<AttestationKind | 'unreported', number>>>>> = {
+  model_weights: { oms: 5, in_toto: 3, slsa: 1, unreported: 1 },
+  code: { slsa: 6, in_toto: 3, unreported: 1 },
+  dataset: { in_toto: 6, slsa: 2, unreported: 2 },
+  ai_generated_document: { in_toto: 5, unreported: 5 },
+  other: { in_toto: 4, slsa: 2, unreported: 4 },
+};
+/** Attestation tooling spreads: the share of signed transfers that carry an attestation grows by this factor a year (capped). */
+const ATTESTATION_GROWTH_PER_YEAR = 0.35;
+const MAX_ATTESTATION_SHARE = 0.85;
 const USER_AGENTS = ['TransferAgent/5.2 (Linux)', 'TransferAgent/5.1 (Windows)', 'Mozilla/5.0 (Macintosh)', 'curl/8.5.0'];
 
 const years = (from: Date, to: Date) => (to.getTime() - from.getTime()) / YEAR_MS;
@@ -104,6 +131,17 @@ export function generateTransferEvent(
   const integrityMatters = classification === 'training_dataset' || classification === 'model_artifact';
   const hashVerified = random.chance(Math.min(0.99, organization.hashVerificationRate * (integrityMatters ? 1.3 : 1)));
   const signatureVerified = random.chance(Math.min(0.95, organization.signatureVerificationRate * (integrityMatters ? 2 : 1)));
+  const artifactClass = ARTIFACT_CLASS_OF[classification];
+  const attestationShare = Math.min(
+    MAX_ATTESTATION_SHARE,
+    organization.attestationShareAtStart * (1 + ATTESTATION_GROWTH_PER_YEAR * Math.max(0, years(coalition.start, occurredAt))),
+  );
+  const evidence: IntegrityEvidence = signatureVerified
+    ? random.chance(attestationShare) ? 'provenance_attestation_verified' : 'signature_verified'
+    : hashVerified ? 'checksum_verified' : 'none';
+  const attestationKind = evidence === 'provenance_attestation_verified' ? random.pickWeighted(ATTESTATION_MIX[artifactClass]) : undefined;
+  // Custody records are kept mostly where the artifact matters and where it leaves the organization.
+  const chainOfCustodyRecorded = random.chance(Math.min(0.95, organization.custodyRecordRate * (integrityMatters ? 1.5 : 1) * (crossOrg ? 1.3 : 1)));
   const countries = organization.operatingCountries;
   const country = countries.length > 1 && random.chance(0.2) ? random.pick(countries.slice(1)) : countries[0]!;
   const user = random.below(50 + Math.round(500 * organization.trafficWeight));
@@ -120,9 +158,13 @@ export function generateTransferEvent(
       fileSha256: random.hex(32),
       partnerDomain: crossOrg ? `partner-${random.below(400)}.example` : `org-${organization.index}.example`,
     },
-    content: { classification, aiPlatform },
+    content: { classification, aiPlatform, artifactClass },
     controls: { ...controls },
-    integrity: { hashVerified, signatureVerified },
+    integrity: {
+      evidence,
+      ...(attestationKind && attestationKind !== 'unreported' ? { attestationKind } : {}),
+      chainOfCustodyRecorded,
+    },
     actor: {
       userId: `u-${organization.index}-${user}`,
       email: `user${user}@org-${organization.index}.example`,

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
  * `http/routes` is its own module above the HTTP core (app-env, problem, middleware, responses).
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ['errors'],
+  ['errors', 'text'],
   ['privacy', 'periods'],
   ['config'],
   ['auth', 'db', 'secrets'],

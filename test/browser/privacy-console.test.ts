@@ -106,7 +106,7 @@ describe('privacy console in Chromium', () => {
 
   it('shows erasure receipts and an intact audit chain, and prints cleanly', async () => {
     await page.goto(`${baseUrl}/console/privacy/erasures`);
-    await expect(page.locator('tbody tr').count()).resolves.toBe(2);
+    await expect(page.locator('#erasure-list li.erasure').count()).resolves.toBe(2);
     await page.screenshot({ path: `${ARTIFACTS}/05-erasures.png`, fullPage: true });
 
     await page.goto(`${baseUrl}/console/privacy/audit`);

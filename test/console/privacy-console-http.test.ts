@@ -100,7 +100,57 @@ describe.each(TEST_DIALECTS)('privacy console over HTTP on %s', (dialect) => {
     const page = await client.request('/console/privacy');
     expect(page.status).toBe(403);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(page.text).toContain('privacy_officer, admin');
+    // One page that explains, with the way to the console this key may use and a sign-out button.
+    expect(page.text).toContain('The privacy console is not open to your role');
+    expect(page.text).toContain('href="/console/datasets"');
+    expect(page.text).toContain('action="/console/sign-out"');
+    expect(page.text).toContain('privacy officer, admin');
+    const deeper = await client.request(`/console/privacy/orgs/${org.orgId}`);
+    expect(deeper.status).toBe(403);
+    expect(deeper.text).toContain('id="wrong-role"');
+  });
+
+  it('answers malformed and unknown addresses with HTML error pages, never problem+json', async () => {
+    const client = new ConsoleClient(testApp);
+    await client.signIn(officer.token);
+    for (const path of [
+      '/console/privacy/orgs/not-an-id',
+      '/console/privacy/orgs/00000000-0000-4000-8000-000000000000',
+      '/console/privacy/erasures/xyz',
+      '/console/privacy/no-such-page',
+      `/console/privacy/orgs/${org.orgId}/consent/not-an-id/receipt.json`,
+    ]) {
+      const response = await client.request(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type'), path).toMatch(/text\/html/);
+      expect(response.text, path).toContain('<!doctype html>');
+      expect(response.text, path).not.toContain('not-an-id');
+    }
+  });
+
+  it('keeps what was typed in a rejected form and puts each problem beside its field', async () => {
+    const client = new ConsoleClient(testApp);
+    await client.signIn(officer.token);
+    const base = `/console/privacy/orgs/${org.orgId}`;
+    const csrf = ConsoleClient.csrfIn((await client.request(base)).text);
+    const rejected = await client.request(`${base}/consent`, {
+      form: { _csrf: csrf, scope: 'research-telemetry', policyVersion: '', grantedBy: 'Ana Silva, CISO', evidenceSha256: 'abc', collectionMethod: 'online_form' },
+    });
+    expect(rejected.status).toBe(400);
+    const html = rejected.text;
+    expect(html).toMatch(/<input name="policyVersion"[^>]*aria-invalid="true"[^>]*aria-describedby="grant-policyVersion-error"/);
+    expect(html).toMatch(/id="grant-policyVersion-error">Enter the version of the consent policy/);
+    expect(html).toMatch(/id="grant-evidenceSha256-error">Enter the SHA-256/);
+    expect(html).toMatch(/<input name="grantedBy"[^>]*value="Ana Silva, CISO"/);
+    expect(html).toMatch(/<input name="evidenceSha256"[^>]*value="abc"/);
+    expect(html).toMatch(/<option value="online_form" selected/);
+    expect(html).not.toContain('Too small');
+    expect(html).not.toContain('grant-grantedBy-error');
+
+    const revoke = await client.request(`${base}/consent/revoke`, { form: { _csrf: csrf, reason: 'Contract ended' } });
+    expect(revoke.status).toBe(400);
+    expect(revoke.text).toMatch(/<textarea name="reason"[^>]*>Contract ended<\/textarea>/);
+    expect(revoke.text).toMatch(/id="revoke-confirm-error">Tick the box/);
   });
 
   it('rejects a form without the CSRF token, with a wrong one, or from another origin', async () => {
@@ -133,7 +183,7 @@ describe.each(TEST_DIALECTS)('privacy console over HTTP on %s', (dialect) => {
 
     const invalid = await client.request(`${base}/consent`, { form: { _csrf: csrf, scope: 'research-telemetry', policyVersion: '', grantedBy: 'X' } });
     expect(invalid.status).toBe(400);
-    expect(invalid.text).toContain('policyVersion');
+    expect(invalid.text).toContain('id="grant-policyVersion-error"');
 
     const granted = await client.request(`${base}/consent`, {
       form: { _csrf: csrf, scope: 'research-telemetry', policyVersion: '2026-02', grantedBy: 'Jo Doe, DPO', collectionMethod: 'online_form', expiresAt: '2027-06-30T00:00' },
@@ -162,6 +212,35 @@ describe.each(TEST_DIALECTS)('privacy console over HTTP on %s', (dialect) => {
       .execute();
     expect(actions.map((entry) => entry.action)).toEqual(['organization.created', 'consent.granted', 'consent.revoked', 'erasure.completed']);
     expect(actions.slice(1).every((entry) => entry.actor_id === officer.keyId && entry.actor_role === 'privacy_officer')).toBe(true);
+  });
+
+  it('filters the audit trail by a prefix, writes entries as sentences and pages both ways', async () => {
+    const client = new ConsoleClient(testApp);
+    await client.signIn(officer.token);
+    const consentOnly = await client.request('/console/privacy/audit?action=consent');
+    expect(consentOnly.status).toBe(200);
+    const actions = [...consentOnly.text.matchAll(/<code class="nowrap">([a-z_.]+)<\/code>/g)].map((match) => match[1]);
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.every((action) => action?.startsWith('consent.'))).toBe(true);
+    expect(consentOnly.text).toMatch(/Consent granted for <a href="\/console\/privacy\/orgs\/[0-9a-f-]+">Acme Transfer GmbH<\/a> by key <q>/);
+    expect(consentOnly.text).toContain('<summary>Raw entry</summary>');
+    const nothing = await client.request('/console/privacy/audit?action=nothing_here');
+    expect(nothing.text).toContain('No audit entries match &#39;nothing_here&#39;.');
+
+    // Older then newer again returns to the same entries.
+    const all = await testApp.deps.database.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').execute();
+    const newest = Number(all[0]?.seq);
+    const older = await client.request(`/console/privacy/audit?cursor=${newest}`);
+    expect(older.text).not.toContain(`id="entry-${newest}"`);
+    expect(older.text).toContain(`id="entry-${newest - 1}"`);
+    const newerHref = /href="([^"]+)" rel="prev"/.exec(older.text)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const newer = await client.request(newerHref);
+    expect(newer.text).toContain(`id="entry-${newest}"`);
+
+    const head = await client.request('/console/privacy/audit/head');
+    expect(head.status).toBe(200);
+    expect(head.text).toContain('Audit head certificate');
+    expect(head.text).toMatch(/<code class="hash">[0-9a-f]{64}<\/code>/);
   });
 
   it('downloads the reports as CSV with the session', async () => {

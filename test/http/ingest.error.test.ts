@@ -6,15 +6,8 @@ import { sqlitePathFromUrl } from '../../src/db/dialects/sqlite';
 import { registerConsentingOrg, sendBatch, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, bearer, createTestApp, requestJson, type TestApp } from '../support/test-app';
 import { TEST_DIALECTS } from '../support/test-database';
+import { expectProblem } from '../support/http-expectations';
 
-function expectProblem(response: { status: number; headers: Headers; json: any }, status: number, type: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.json).toMatchObject({ type: `/problems/${type}`, status });
-  expect(typeof response.json.title).toBe('string');
-  expect(typeof response.json.detail).toBe('string');
-  expect(response.json.requestId).toMatch(/^[0-9a-f-]{36}$/);
-}
 
 describe.each(TEST_DIALECTS)('ingest errors on %s', (dialect) => {
   let testApp: TestApp;
@@ -128,7 +121,7 @@ describe.each(TEST_DIALECTS)('ingest errors on %s', (dialect) => {
 
     const wrongVersion = await sendBatch(testApp, org.ingestToken, []);
     expectProblem(wrongVersion, 400, 'invalid-request');
-    const noEvents = await requestJson(testApp, 'POST', '/v1/telemetry/batches', { token: org.ingestToken, body: { schemaVersion: 2, events: [{}] } });
+    const noEvents = await requestJson(testApp, 'POST', '/v1/telemetry/batches', { token: org.ingestToken, body: { schemaVersion: 3, events: [{}] } });
     expectProblem(noEvents, 400, 'invalid-request');
     expect(noEvents.json.errors[0].path).toBe('schemaVersion');
   });

@@ -1,31 +1,31 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gzipSync, deflateSync } from 'node:zlib';
-import { toCount } from '../../src/db/database';
-import { registerConsentingOrg, sendBatch, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
-import { bearer, createTestApp, type TestApp } from '../support/test-app';
-import { TEST_DIALECTS } from '../support/test-database';
+/**
+ * Ingest happy paths, over every HTTP target (in-process on SQLite and PostgreSQL, and the Worker on
+ * D1). One server per target: each test registers its own organization and measures storage as the
+ * difference between two snapshots.
+ */
+import { deflateSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { registerConsentingOrg, sendBatch, testEventId, transferEvent } from '../support/fixtures';
+import { HTTP_TARGETS, useHttpTarget } from '../support/http-target';
+import { bearer } from '../support/test-app';
 
-describe.each(TEST_DIALECTS)('ingest happy paths on %s', (dialect) => {
-  let testApp: TestApp;
-  let org: ConsentingOrg;
+describe.each(HTTP_TARGETS)('ingest happy paths on %s', (targetName) => {
+  const target = useHttpTarget(targetName);
 
-  beforeEach(async () => {
-    testApp = await createTestApp({ dialect });
-    org = await registerConsentingOrg(testApp);
-  });
-  afterEach(() => testApp.dispose());
-
-  const counterTotals = async () => {
-    const row = await testApp.deps.database.db
-      .selectFrom('counters')
-      .select((eb) => [eb.fn.sum<number>('events').as('events'), eb.fn.sum<number>('bytes').as('bytes'), eb.fn.countAll<number>().as('rows')])
-      .executeTakeFirstOrThrow();
-    return { events: toCount(row.events), bytes: toCount(row.bytes), rows: toCount(row.rows) };
-  };
+  const talliesOf = async (orgId: string) =>
+    (
+      await target().sql<{ period: string; outcome: string; events: number | string }>(
+        'SELECT period, outcome, events FROM ingest_tallies WHERE org_id = ? ORDER BY outcome',
+        [orgId],
+      )
+    ).map((tally) => ({ ...tally, events: Number(tally.events) }));
 
   it('accepts a batch, counts each event once and reports dropped identifier fields', async () => {
+    const { client, storageSnapshot } = target();
+    const org = await registerConsentingOrg(client, { name: 'Ingest Org' });
+    const before = await storageSnapshot();
     const events = [transferEvent({ eventId: testEventId(1) }), transferEvent({ eventId: testEventId(2) })];
-    const response = await sendBatch(testApp, org.ingestToken, events);
+    const response = await sendBatch(client, org.ingestToken, events);
     expect(response.status).toBe(200);
     expect(response.json).toEqual({
       accepted: 2,
@@ -42,34 +42,47 @@ describe.each(TEST_DIALECTS)('ingest happy paths on %s', (dialect) => {
         'actor.hostname': 2,
       },
     });
-    expect(await counterTotals()).toEqual({ events: 2, bytes: 10_000_000, rows: 1 });
+    const after = await storageSnapshot();
+    expect(after.counters.events - before.counters.events).toBe(2);
+    expect(after.counters.bytes - before.counters.bytes).toBe(10_000_000);
+    expect(after.counters.rows - before.counters.rows).toBe(1);
+    expect(after.guards - before.guards).toBe(2);
   });
 
-  it('re-sending the same batch counts nothing twice', async () => {
+  it('re-sending the same batch counts nothing twice, also when sent concurrently', async () => {
+    const { client, storageSnapshot } = target();
+    const org = await registerConsentingOrg(client, { name: 'Dedup Org' });
+    const before = await storageSnapshot();
     const events = [transferEvent({ eventId: testEventId(1) }), transferEvent({ eventId: testEventId(2) })];
-    await sendBatch(testApp, org.ingestToken, events);
-    const retry = await sendBatch(testApp, org.ingestToken, events);
+    await sendBatch(client, org.ingestToken, events);
+    const retry = await sendBatch(client, org.ingestToken, events);
     expect(retry.json).toMatchObject({ accepted: 0, duplicates: 2 });
-    const withDuplicateInside = await sendBatch(testApp, org.ingestToken, [
+    const withDuplicateInside = await sendBatch(client, org.ingestToken, [
       transferEvent({ eventId: testEventId(3) }),
       transferEvent({ eventId: testEventId(3) }),
     ]);
     expect(withDuplicateInside.json).toMatchObject({ accepted: 1, duplicates: 1 });
-    expect((await counterTotals()).events).toBe(3);
-    const tallies = await testApp.deps.database.db.selectFrom('ingest_tallies').select(['period', 'outcome', 'events']).orderBy('outcome').execute();
-    expect(tallies.map((tally) => ({ ...tally, events: toCount(tally.events) }))).toEqual([
+    expect(await talliesOf(org.orgId)).toEqual([
       { period: '2026-W48', outcome: 'accepted', events: 3 },
       { period: '2026-W48', outcome: 'duplicate', events: 3 },
     ]);
+
+    const overlapping = Array.from({ length: 20 }, (_, index) => transferEvent({ eventId: testEventId(100 + index) }));
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => sendBatch(client, org.ingestToken, overlapping)));
+    expect(concurrent.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(concurrent.reduce((sum, response) => sum + response.json.accepted, 0)).toBe(20);
+    expect((await storageSnapshot()).counters.events - before.counters.events).toBe(3 + 20);
   });
 
   it('accepts gzip and deflate bodies', async () => {
+    const { client } = target();
+    const org = await registerConsentingOrg(client, { name: 'Encoding Org' });
     for (const [encoding, compress] of [
       ['gzip', gzipSync],
       ['deflate', deflateSync],
     ] as const) {
       const body = compress(Buffer.from(JSON.stringify({ schemaVersion: 1, events: [transferEvent()] })));
-      const response = await testApp.app.request('/v1/telemetry/batches', {
+      const response = await client.app.request('/v1/telemetry/batches', {
         method: 'POST',
         headers: { ...bearer(org.ingestToken), 'content-type': 'application/json', 'content-encoding': encoding },
         body,
@@ -80,7 +93,9 @@ describe.each(TEST_DIALECTS)('ingest happy paths on %s', (dialect) => {
   });
 
   it('rejects bad events one by one without rejecting the batch', async () => {
-    const response = await sendBatch(testApp, org.ingestToken, [
+    const { client } = target();
+    const org = await registerConsentingOrg(client, { name: 'Rejection Org' });
+    const response = await sendBatch(client, org.ingestToken, [
       transferEvent({ eventId: testEventId(10) }),
       transferEvent({ eventId: 'not-a-uuid' }),
       transferEvent({ eventId: testEventId(11), occurredAt: '2026-11-26T12:10:00Z' }),

@@ -5,12 +5,8 @@ import { loadDatasetSpecs, REGISTERED_DATASET_FILES } from '../../src/datasets/d
 import type { PeriodReleaseResult } from '../../src/releases/release-period';
 import { ADMIN_TOKEN, createTestApp, requestJson, type TestApp } from '../support/test-app';
 import { NEXT_PERIOD, PERIOD, publishTestPeriod, TEST_RELEASE_CONFIG } from './release-fixtures';
+import { expectProblem } from '../support/http-expectations';
 
-const expectProblem = (response: Awaited<ReturnType<typeof requestJson>>, status: number, type: string) => {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(response.json).toMatchObject({ type: `/problems/${type}`, status });
-};
 
 describe('researcher API errors', () => {
   let testApp: TestApp;

@@ -49,6 +49,10 @@ export const BASE_CELL: CounterCell = {
   region: 'EU',
   sector: 'finance',
   org_size_band: '250-999',
+  artifact_class: 'dataset',
+  integrity_evidence: 'checksum_verified',
+  attestation_kind: 'not_applicable',
+  chain_of_custody: 'not_recorded',
 };
 
 export interface CounterInput {

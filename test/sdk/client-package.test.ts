@@ -90,9 +90,9 @@ const client = createTelemetryClient({ baseUrl: process.argv[2], token: process.
 for (let n = 1; n <= 3; n += 1) {
   client.enqueue({ eventId: '00000000-0000-4000-8000-00000000000' + n, occurredAt: '2026-11-26T12:01:00Z',
     transfer: { protocol: 'api', direction: 'outbound', crossOrg: true, sizeBytes: 1000, outcome: 'delivered', fileName: 'x.txt' },
-    content: { classification: 'inference_output', aiPlatform: 'anthropic' },
+    content: { classification: 'inference_output', aiPlatform: 'anthropic', artifactClass: 'other' },
     controls: { mfa: true, sso: true, linkExpiry: false, downloadLimit: false, ipAllowlist: false, watermark: false, dlpScan: false, customerManagedKeys: false },
-    integrity: { hashVerified: false, signatureVerified: false }, geo: { country: 'FR' } });
+    integrity: { evidence: 'none', chainOfCustodyRecorded: false }, geo: { country: 'FR' } });
 }
 console.log(JSON.stringify(await client.close()));
 `,

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelemetryClient, TelemetryApiError, TelemetryClientClosedError } from '../../src/sdk/telemetry-client';
-import { type ConsentingOrg, registerConsentingOrg, testEventId, transferEvent } from '../support/fixtures';
+import { type ConsentingOrg, registerConsentingOrg, testEventId, transferEventV2 } from '../support/fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 describe('telemetry client queue: enqueue, flush and close', () => {
@@ -21,7 +21,7 @@ describe('telemetry client queue: enqueue, flush and close', () => {
     return fetch(input, init);
   };
   let eventNumber = 0;
-  const nextEvent = (overrides: Record<string, unknown> = {}) => transferEvent({ eventId: testEventId(500_000 + ++eventNumber), ...overrides });
+  const nextEvent = (overrides: Record<string, unknown> = {}) => transferEventV2({ eventId: testEventId(500_000 + ++eventNumber), ...overrides });
 
   beforeEach(async () => {
     requests = 0;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelemetryClient, TelemetryApiError } from '../../src/sdk/telemetry-client';
-import { registerConsentingOrg, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
+import { registerConsentingOrg, testEventId, transferEventV2, type ConsentingOrg } from '../support/fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 describe('telemetry client SDK against a real HTTP server', () => {
@@ -35,8 +35,8 @@ describe('telemetry client SDK against a real HTTP server', () => {
         testApp.clock.advance(milliseconds);
       },
     });
-    const events = [1, 2, 3, 4, 5].map((n) => transferEvent({ eventId: testEventId(n) }));
-    events.push(transferEvent({ eventId: 'bad' }));
+    const events = [1, 2, 3, 4, 5].map((n) => transferEventV2({ eventId: testEventId(n) }));
+    events.push(transferEventV2({ eventId: 'bad' }));
     const outcome = await client.send(events);
     expect(outcome).toMatchObject({ accepted: 5, duplicates: 0, droppedFields: { 'actor.email': 6 } });
     expect(outcome.rejected).toEqual([expect.objectContaining({ index: 5, code: 'invalid_event' })]);
@@ -48,7 +48,7 @@ describe('telemetry client SDK against a real HTTP server', () => {
 
   it('raises non-retryable problems with their stable type', async () => {
     const client = createTelemetryClient({ baseUrl, token: 'tagg_ing_revoked_or_unknown_token_000000', sleep: async () => {} });
-    const error = await client.send([transferEvent()]).catch((caught: unknown) => caught);
+    const error = await client.send([transferEventV2()]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TelemetryApiError);
     expect((error as TelemetryApiError).problem?.type).toBe('/problems/unauthenticated');
   });

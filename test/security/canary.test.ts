@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqlitePathFromUrl } from '../../src/db/dialects/sqlite';
-import { registerConsentingOrg, sendBatch, transferEvent } from '../support/fixtures';
+import { registerConsentingOrg, sendBatch, transferEvent, transferEventV2 } from '../support/fixtures';
 import { dumpTables } from '../support/dump-database';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { TEST_DIALECTS } from '../support/test-database';
@@ -15,8 +15,8 @@ const canary = (field: string) => `CANARY7f3a-${field}`;
 const CANARY_EVENT_ID = 'c4a7a2f1-9d3b-4e6a-8f00-ca9a2e7f3a01';
 const CANARY_ORG_NAME = canary('organization-name');
 
-function eventWithCanaries(overrides: Record<string, unknown> = {}) {
-  const base = transferEvent({ eventId: CANARY_EVENT_ID });
+function eventWithCanaries(overrides: Record<string, unknown> = {}, version: 1 | 2 = 1) {
+  const base = version === 1 ? transferEvent({ eventId: CANARY_EVENT_ID }) : transferEventV2({ eventId: CANARY_EVENT_ID });
   return {
     ...base,
     transfer: {
@@ -57,6 +57,10 @@ const ALL_CANARIES = [
   'unknown-notes',
   'invalid-protocol',
   'invalid-country',
+  'unknown-integrity-key',
+  'unknown-integrity-value',
+  'invalid-artifact-class',
+  'invalid-attestation-kind',
 ].map(canary);
 const FORBIDDEN = [...ALL_CANARIES, '203.0.113.77', CANARY_EVENT_ID, CANARY_EVENT_ID.replaceAll('-', '')];
 
@@ -108,5 +112,47 @@ describe.each(TEST_DIALECTS)('identifier canaries on %s', (dialect) => {
       expect(bytes.length).toBeGreaterThan(0);
       for (const value of FORBIDDEN) expect(bytes.includes(value), `database file holds ${value}`).toBe(false);
     }
+  });
+
+  it('holds for contract version 2 too: its new fields carry no identifier, and a bad value is not echoed', async () => {
+    const org = await registerConsentingOrg(testApp, { name: CANARY_ORG_NAME });
+    const v2Event = (overrides: Record<string, unknown> = {}) => {
+      const event = eventWithCanaries(overrides, 2);
+      return {
+        ...event,
+        integrity: {
+          ...(event.integrity as object),
+          [canary('unknown-integrity-key')]: canary('unknown-integrity-value'),
+        },
+      };
+    };
+    const response = await sendBatch(
+      testApp,
+      org.ingestToken,
+      [
+        v2Event({ content: { classification: 'model_artifact', aiPlatform: 'huggingface', artifactClass: 'model_weights' } }),
+        v2Event({
+          eventId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+          content: { classification: 'model_artifact', aiPlatform: 'huggingface', artifactClass: canary('invalid-artifact-class') },
+        }),
+        v2Event({
+          eventId: '6fa459ea-ee8a-4ca4-894e-db77e160355e',
+          integrity: { evidence: 'provenance_attestation_verified', attestationKind: canary('invalid-attestation-kind'), chainOfCustodyRecorded: true },
+        }),
+      ],
+      2,
+    );
+    expect(response.status).toBe(200);
+    expect(response.json.accepted).toBe(1);
+    expect(response.json.rejected.map((rejection: { code: string }) => rejection.code)).toEqual(['invalid_event', 'invalid_event']);
+    for (const value of FORBIDDEN) expect(response.text, `response echoes ${value}`).not.toContain(value);
+
+    const dump = await dumpTables(testApp.deps.database);
+    const everything = JSON.stringify(dump);
+    for (const value of FORBIDDEN) expect(everything, `storage holds ${value}`).not.toContain(value);
+    expect(dump.counters).toHaveLength(1);
+    expect(dump.counters?.[0]).toMatchObject({ artifact_class: 'model_weights', integrity_evidence: 'checksum_verified', chain_of_custody: 'not_recorded' });
+    const logs = testApp.logLines.join('\n');
+    for (const value of [...FORBIDDEN, CANARY_ORG_NAME, org.ingestToken]) expect(logs, `logs hold ${value}`).not.toContain(value);
   });
 });

@@ -4,7 +4,7 @@
  * grows), and every event valid on the wire with its identifier fields filled.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IDENTIFIER_FIELDS, telemetryBatchSchema } from '../../src/ingest/event-schema';
+import { IDENTIFIER_FIELDS, telemetryBatchSchemaV2 } from '../../src/ingest/event-schema';
 import { ORG_SIZE_BANDS, SECTORS } from '../../src/datasets/vocabulary';
 import { createSeededRandomSource } from '../../src/privacy/random-source';
 import {
@@ -73,7 +73,7 @@ describe('coalition generator', () => {
     const perOrganization = trafficOf(3, coalition, START, 30);
     const events = perOrganization.flat();
     expect(events.length).toBeGreaterThan(1000);
-    expect(telemetryBatchSchema.safeParse({ schemaVersion: 1, events }).success).toBe(true);
+    expect(telemetryBatchSchemaV2.safeParse({ schemaVersion: 2, events }).success).toBe(true);
     for (const event of events) {
       for (const [object, fields] of Object.entries(IDENTIFIER_FIELDS)) {
         for (const field of fields) expect((event as unknown as Record<string, Record<string, unknown>>)[object]?.[field], `${object}.${field}`).toBeTruthy();

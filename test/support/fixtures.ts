@@ -51,6 +51,20 @@ export function transferEvent(overrides: EventOverrides = {}): Record<string, un
   };
 }
 
+/**
+ * The same transfer in contract version 2: a dataset whose hash was verified at the boundary (what
+ * the version 1 event's two booleans say), no chain-of-custody record.
+ */
+export function transferEventV2(overrides: EventOverrides = {}): Record<string, unknown> {
+  const base = transferEvent();
+  return {
+    ...base,
+    content: { ...(base.content as object), artifactClass: 'dataset' },
+    integrity: { evidence: 'checksum_verified', chainOfCustodyRecorded: false },
+    ...overrides,
+  };
+}
+
 export interface ConsentingOrg {
   orgId: string;
   instanceId: string;
@@ -58,7 +72,7 @@ export interface ConsentingOrg {
 }
 
 export async function registerConsentingOrg(
-  testApp: TestApp,
+  testApp: Pick<TestApp, 'app'>,
   options: { name?: string; sector?: string; sizeBand?: string; country?: string; consent?: boolean } = {},
 ): Promise<ConsentingOrg> {
   const org = await requestJson(testApp, 'POST', '/v1/admin/orgs', {
@@ -86,6 +100,6 @@ export async function registerConsentingOrg(
   return { orgId: org.json.id, instanceId: instance.json.instance.id, ingestToken: instance.json.token };
 }
 
-export function sendBatch(testApp: TestApp, token: string, events: unknown[]) {
-  return requestJson(testApp, 'POST', '/v1/telemetry/batches', { token, body: { schemaVersion: 1, events } });
+export function sendBatch(testApp: Pick<TestApp, 'app'>, token: string, events: unknown[], schemaVersion: 1 | 2 = 1) {
+  return requestJson(testApp, 'POST', '/v1/telemetry/batches', { token, body: { schemaVersion, events } });
 }

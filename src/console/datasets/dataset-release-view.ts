@@ -1,25 +1,14 @@
 /**
- * What the dataset page shows of a release: its tidy rows pivoted to one row per cell with every
- * measure's value and interval, and one interval chart per measure (Chart.js configuration as
- * data: floating bars for the 95% interval, a marker for the published value).
+ * What the dataset page shows of one release: measure titles with their units, and one interval
+ * chart per measure over the published keys (Chart.js configuration as data: floating bars for the
+ * 95% interval, a marker for the published value). Category labels are the keys' readable titles,
+ * one dimension per line, so that they stay narrow on a phone.
  */
 import type { CataloguedDataset } from '../../releases/dataset-catalogue';
 import { MEASURE_UNITS } from '../../releases/dataset-catalogue';
 import type { Measure } from '../../datasets/dataset-spec';
-
-export interface PublishedValue {
-  value: number;
-  noiseSd: number;
-  low: number;
-  high: number;
-}
-
-export interface PublishedCell {
-  dimensions: string[];
-  values: Partial<Record<Measure, PublishedValue>>;
-}
-
-type TidyRow = Record<string, string | number>;
+import { valueTitle } from '../../datasets/value-titles';
+import type { ReleaseKey } from './release-keys';
 
 export const MEASURE_LABELS: Record<Measure, string> = {
   transfer_count: 'Transfers',
@@ -34,30 +23,14 @@ export function measureTitle(measure: Measure, spec: Parameters<(typeof MEASURE_
   return unit.toLowerCase() === label.toLowerCase() ? label : `${label}, ${unit}`;
 }
 
-export function publishedCells(dataset: CataloguedDataset, rows: readonly TidyRow[]): PublishedCell[] {
-  const names = dataset.spec.dimensions.map((dimension) => dimension.name);
-  const cells = new Map<string, PublishedCell>();
-  for (const row of rows) {
-    const dimensions = names.map((name) => String(row[name]));
-    const key = dimensions.join('\u001f');
-    let cell = cells.get(key);
-    if (!cell) {
-      cell = { dimensions, values: {} };
-      cells.set(key, cell);
-    }
-    cell.values[row.measure as Measure] = {
-      value: Number(row.value),
-      noiseSd: Number(row.noise_sd),
-      low: Number(row.ci95_low),
-      high: Number(row.ci95_high),
-    };
-  }
-  return [...cells.values()];
+/** Height that gives every key's (multi-line) label room. */
+export function intervalChartHeight(dataset: CataloguedDataset, keys: number): string {
+  return `${Math.max(160, 70 + keys * (14 + 14 * dataset.spec.dimensions.length))}px`;
 }
 
-export function intervalChart(dataset: CataloguedDataset, cells: readonly PublishedCell[], measure: Measure) {
-  const labels = cells.map((cell) => cell.dimensions.join(' · '));
-  const values = cells.map((cell) => cell.values[measure]);
+export function intervalChart(dataset: CataloguedDataset, published: readonly ReleaseKey[], measure: Measure) {
+  const labels = published.map((key) => key.dimensions.map((value, index) => valueTitle(dataset.spec.dimensions[index]!, value)));
+  const values = published.map((key) => key.values[measure]);
   return {
     type: 'bar',
     data: {
@@ -85,8 +58,9 @@ export function intervalChart(dataset: CataloguedDataset, cells: readonly Publis
       ],
     },
     options: {
+      locale: 'en-US',
       indexAxis: 'y',
-      scales: { x: { title: { display: true, text: measureTitle(measure, dataset.spec) } } },
+      scales: { x: { title: { display: true, text: measureTitle(measure, dataset.spec) } }, y: { ticks: { autoSkip: false } } },
       plugins: { legend: { position: 'bottom' } },
     },
   };

@@ -1,5 +1,8 @@
-/** Organizations with their consent state, filterable by name, sector and state (a GET form: no script needed). */
+/** Organizations with their consent state: filterable by name, sector and state, sortable and paged (GET forms and links: no script needed). */
 import type { OrganizationConsentStatus } from '../../consent/consent-coverage';
+import { DataTable, type TableColumn, tableView } from '../shared/data-table';
+import { formatCount } from '../shared/format';
+import { DateText, PeriodText } from '../shared/notice';
 import { ConsentStatusBadge } from './consent-status-badge';
 
 export interface OrganizationListItem {
@@ -21,8 +24,35 @@ export interface OrganizationFilters {
 }
 
 const STATUSES: readonly OrganizationConsentStatus[] = ['active', 'scheduled', 'expired', 'revoked', 'none'];
+export const ORGANIZATIONS_PAGE_SIZE = 50;
 
-export function OrganizationsPage(props: { items: OrganizationListItem[]; total: number; sectors: string[]; filters: OrganizationFilters }) {
+export const ORGANIZATION_COLUMNS: TableColumn<OrganizationListItem>[] = [
+  { key: 'name', label: 'Name', sortBy: (item) => item.name, render: (item) => <a href={`/console/privacy/orgs/${item.id}`}>{item.name}</a> },
+  { key: 'sector', label: 'Sector', render: (item) => item.sector.replace(/_/g, ' '), sortBy: (item) => item.sector },
+  { key: 'sizeBand', label: 'Employees' },
+  { key: 'country', label: 'Country' },
+  { key: 'status', label: 'Consent', render: (item) => <ConsentStatusBadge status={item.status} />, sortBy: (item) => item.status },
+  { key: 'consentSince', label: 'Active since', render: (item) => <DateText iso={item.consentSince} />, sortBy: (item) => item.consentSince },
+  { key: 'acceptedEvents', label: 'Accepted events', numeric: true },
+  { key: 'lastPeriod', label: 'Last period with events', render: (item) => <PeriodText id={item.lastPeriod} compact />, sortBy: (item) => item.lastPeriod },
+];
+
+function emptyMessage(filters: OrganizationFilters): string {
+  const parts = [
+    ...(filters.q.trim() ? [`the name '${filters.q.trim()}'`] : []),
+    ...(filters.sector ? [`sector ${filters.sector.replace(/_/g, ' ')}`] : []),
+    ...(filters.status ? [`consent ${filters.status}`] : []),
+  ];
+  return parts.length ? `No organizations match ${parts.join(', ')}. Clear the filter to see all.` : 'No organization is registered yet.';
+}
+
+export function OrganizationsPage(props: {
+  items: OrganizationListItem[];
+  total: number;
+  sectors: string[];
+  filters: OrganizationFilters;
+  query: Record<string, string>;
+}) {
   const { filters } = props;
   return (
     <>
@@ -38,7 +68,7 @@ export function OrganizationsPage(props: { items: OrganizationListItem[]; total:
             <option value="">any</option>
             {props.sectors.map((sector) => (
               <option value={sector} selected={sector === filters.sector}>
-                {sector}
+                {sector.replace(/_/g, ' ')}
               </option>
             ))}
           </select>
@@ -57,41 +87,19 @@ export function OrganizationsPage(props: { items: OrganizationListItem[]; total:
         <button type="submit">Filter</button>
         <a href="/console/privacy/orgs">Clear</a>
       </form>
-      <p class="muted">
-        {props.items.length} of {props.total} organizations
+      <p class="muted" id="orgs-count">
+        {formatCount(props.items.length)} of {formatCount(props.total)} organizations
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Sector</th>
-            <th>Size</th>
-            <th>Country</th>
-            <th>Consent</th>
-            <th>Since</th>
-            <th class="num">Accepted events</th>
-            <th>Last period</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.map((item) => (
-            <tr>
-              <td>
-                <a href={`/console/privacy/orgs/${item.id}`}>{item.name}</a>
-              </td>
-              <td>{item.sector}</td>
-              <td>{item.sizeBand}</td>
-              <td>{item.country}</td>
-              <td>
-                <ConsentStatusBadge status={item.status} />
-              </td>
-              <td>{item.consentSince ?? '—'}</td>
-              <td class="num">{item.acceptedEvents}</td>
-              <td>{item.lastPeriod ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        id="orgs"
+        caption="Organizations"
+        captionHidden
+        columns={ORGANIZATION_COLUMNS}
+        view={tableView(props.items, ORGANIZATION_COLUMNS, props.query, { pageSize: ORGANIZATIONS_PAGE_SIZE })}
+        path="/console/privacy/orgs"
+        query={props.query}
+        empty={emptyMessage(filters)}
+      />
     </>
   );
 }

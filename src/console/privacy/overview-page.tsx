@@ -1,7 +1,10 @@
-/** The consent overview: how many organizations are in which state, and consent events over time. */
+/** The consent overview: how many organizations are in which state, and active consent over continuous time. */
 import type { OrganizationConsentStatus } from '../../consent/consent-coverage';
 import { ChartCanvas } from '../shared/console-layout';
-import { type ConsentTimeline, consentTimelineChart } from './consent-timeline';
+import { DataTable, type TableColumn, tableView } from '../shared/data-table';
+import { formatCount } from '../shared/format';
+import { Notice, PeriodText } from '../shared/notice';
+import { type ConsentPeriodRow, type ConsentTimeline, consentTimelineChart } from './consent-timeline';
 
 /** The release the yearly budget refuses (or will refuse once it is due), with what the refusal says. */
 export interface YearlyBudgetNotice {
@@ -20,7 +23,15 @@ export interface OverviewData {
   periodLabel: string;
 }
 
-export function OverviewPage(props: OverviewData) {
+const PERIOD_COLUMNS: TableColumn<ConsentPeriodRow>[] = [
+  { key: 'period', label: 'Period', render: (row) => <PeriodText id={row.period} /> },
+  { key: 'active_at_end', label: 'Active at its end', numeric: true },
+  { key: 'grants', label: 'Grants', numeric: true },
+  { key: 'revocations', label: 'Revocations', numeric: true },
+  { key: 'expiries', label: 'Expiries', numeric: true },
+];
+
+export function OverviewPage(props: OverviewData & { query: Record<string, string> }) {
   const cards: [string, number][] = [
     ['Organizations', props.organizations],
     ['Active consents', props.statusCounts.active],
@@ -29,33 +40,53 @@ export function OverviewPage(props: OverviewData) {
     ['Never consented', props.statusCounts.none],
     ['Erasures', props.erasures],
   ];
+  const notice = props.yearlyBudgetNotice;
   return (
     <>
       <h1>Consent overview</h1>
-      {props.yearlyBudgetNotice ? (
-        <div class="notice error" role="alert" id="yearly-budget-notice">
+      {notice ? (
+        <Notice tone="error" id="yearly-budget-notice">
           <strong>
-            {props.yearlyBudgetNotice.due
-              ? `The release of ${props.yearlyBudgetNotice.period} is refused: it would exceed the yearly privacy budget per organization.`
-              : `The release of ${props.yearlyBudgetNotice.period} will be refused when it is due: it would exceed the yearly privacy budget per organization.`}
+            {notice.due
+              ? `The release of ${notice.period} is refused: it would exceed the yearly privacy budget per organization.`
+              : `The release of ${notice.period} will be refused when it is due: it would exceed the yearly privacy budget per organization.`}
           </strong>{' '}
-          {props.yearlyBudgetNotice.detail} See the <a href="/console/privacy/budget">privacy budget</a>.
-        </div>
+          {notice.detail} See the <a href="/console/privacy/budget">privacy budget</a>.
+        </Notice>
       ) : null}
       <p class="lead">Whose telemetry may be collected now, and how consent changed over time.</p>
       <div class="cards">
         {cards.map(([label, value]) => (
           <div class="card">
-            <div class="value">{value}</div>
+            <div class="value">{formatCount(value)}</div>
             <div class="label">{label}</div>
           </div>
         ))}
       </div>
-      <h2>Grants and revocations per {props.periodLabel}</h2>
-      {props.timeline.periods.length === 0 ? (
+      <h2>Organizations with active consent over time</h2>
+      {props.timeline.points.length === 0 ? (
         <p class="muted">No consent has been recorded yet.</p>
       ) : (
-        <ChartCanvas id="consent-timeline" label={`Consent grants, revocations and expiries per ${props.periodLabel}`} config={consentTimelineChart(props.timeline)} />
+        <>
+          <ChartCanvas
+            id="consent-timeline"
+            label={`Organizations with active consent per ${props.timeline.stepDays === 1 ? 'day' : 'week'}, with the days of grants, revocations and expiries marked; the same figures per ${props.periodLabel} are in the table below`}
+            config={consentTimelineChart(props.timeline)}
+          />
+          <DataTable
+            id="consent-periods"
+            caption={`Consent per ${props.periodLabel}, newest first`}
+            columns={PERIOD_COLUMNS}
+            view={tableView(props.timeline.periods, PERIOD_COLUMNS, props.query, {
+              defaultSort: { key: 'period', direction: 'desc' },
+              pageSize: 13,
+              prefix: 'periods-',
+            })}
+            path="/console/privacy"
+            query={props.query}
+            empty="No periods yet."
+          />
+        </>
       )}
       <h2>Reports</h2>
       <ul>

@@ -7,7 +7,9 @@ import { listAllConsents, listConsents } from '../../consent/consent-repository'
 import { listErasures } from '../../consent/erasure-repository';
 import { erasureReceiptView } from '../../consent/erasure-service';
 import type { AppDeps } from '../../deps';
-import { listOrganizations } from '../../registry/registry-repository';
+import { listAuditRows } from '../../audit/audit-repository';
+import { listApiKeys, listOrganizations } from '../../registry/registry-repository';
+import { buildPrivacyLossReport, type PrivacyLossReportRow } from '../../reports/privacy-loss-report';
 import { yearlyBudgetRefusalDetail } from '../../releases/period-release-plan';
 import { releaseSchedule } from '../../releases/release-schedule';
 import { requireOrganization } from '../../registry/registry-service';
@@ -85,14 +87,45 @@ export async function organizationList(deps: ConsoleDataDeps, filters: Organizat
   return { items, total: all.length, sectors: [...new Set(all.map((item) => item.sector))].sort() };
 }
 
+/** Names for the ids that audit entries and receipts carry: organizations and API keys (label and role). */
+export interface ConsoleNames {
+  organizations: Map<string, string>;
+  keys: Map<string, { label: string; role: string }>;
+}
+
+export async function consoleNames(deps: Pick<AppDeps, 'database'>): Promise<ConsoleNames> {
+  const { db } = deps.database;
+  const [organizations, keys] = await Promise.all([listOrganizations(db), listApiKeys(db)]);
+  return {
+    organizations: new Map(organizations.map((organization) => [organization.id, organization.name])),
+    keys: new Map(keys.map((key) => [key.id, { label: key.label, role: key.role }])),
+  };
+}
+
+/** The reason given for each erasure, from the audit entries that recorded it (the receipt row has no reason column). */
+export async function erasureReasons(deps: Pick<AppDeps, 'database'>): Promise<Map<string, string>> {
+  const rows = await Promise.all(
+    ['erasure.completed', 'consent.revoked'].map((action) => listAuditRows(deps.database.db, { action, order: 'asc', limit: 100_000 })),
+  );
+  const reasons = new Map<string, string>();
+  for (const row of rows.flat()) {
+    const details = JSON.parse(row.details) as { erasureId?: unknown; reason?: unknown };
+    if (typeof details.erasureId === 'string' && typeof details.reason === 'string') reasons.set(details.erasureId, details.reason);
+  }
+  return reasons;
+}
+
 export async function organizationDetail(deps: ConsoleDataDeps, orgId: string) {
   const organization = await requireOrganization(deps, orgId);
   const { db } = deps.database;
   const nowIso = deps.clock.now().toISOString();
-  const [consents, report, erasures] = await Promise.all([
+  const [consents, report, erasures, loss, reasons, names] = await Promise.all([
     listConsents(db, orgId),
     buildConsentReport(deps, { from: null, to: null }),
     listErasures(db, { orgId }),
+    buildPrivacyLossReport(deps, { at: deps.clock.now(), orgId }),
+    erasureReasons(deps),
+    consoleNames(deps),
   ]);
   return {
     organization,
@@ -100,6 +133,9 @@ export async function organizationDetail(deps: ConsoleDataDeps, orgId: string) {
     status: organizationConsentStatusAt(consents, nowIso),
     periods: report.rows.filter((row) => row.org_id === orgId && row.period !== ''),
     erasures: erasures.map(erasureReceiptView).reverse(),
+    loss: loss.rows.find((row) => row.org_id === orgId) ?? null as PrivacyLossReportRow | null,
+    reasons,
+    names,
     nowIso,
   };
 }

@@ -6,6 +6,7 @@
 import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { validator } from 'hono/validator';
 import { listAuditEntries } from '../../audit/audit-service';
 import { verifyAuditChain } from '../../audit/audit-verification';
 import { consentReceipt, grantConsent, revokeConsent } from '../../consent/consent-service';
@@ -13,27 +14,40 @@ import { listErasures } from '../../consent/erasure-repository';
 import { erasureReceiptView, requestErasure } from '../../consent/erasure-service';
 import { AppError } from '../../errors';
 import type { AppEnv } from '../../http/app-env';
-import { ConsentGrantSchema } from '../../consent/consent-requests';
 import { csvResponse } from '../../http/report-response';
-import { listOrganizations } from '../../registry/registry-repository';
 import { buildBudgetReport } from '../../reports/budget-report';
 import { buildConsentReport, consentReportCsvTable } from '../../reports/consent-report';
 import { buildErasureReport } from '../../reports/erasure-report';
 import { buildPrivacyLossReport } from '../../reports/privacy-loss-report';
 import { yearlyBudgetStatement } from '../../releases/yearly-budget';
 import { renderConsolePage } from '../shared/console-layout';
-import { createConsoleRouter } from '../shared/console-router';
+import { consolePageNotFound, createConsoleRouter } from '../shared/console-router';
 import { type ConsoleEnv, requireConsoleSession } from '../shared/console-session';
-import { AuditPage } from './audit-page';
+import { AuditHeadCertificate, AuditPage } from './audit-page';
 import { BudgetPage } from './budget-page';
-import { OrganizationPage, ErasureTable } from './organization-page';
+import { parseConsoleForm, formRefused } from './consent-forms';
+import { ErasureList, ErasureReceiptPage } from './erasure-list';
+import { type ConsoleFormName, type FormState, OrganizationPage } from './organization-page';
 import { OrganizationsPage } from './organizations-page';
 import { OverviewPage } from './overview-page';
-import { organizationDetail, organizationList, overviewData } from './privacy-console-data';
+import { consoleNames, erasureReasons, organizationDetail, organizationList, overviewData } from './privacy-console-data';
 import { PRIVACY_CONSOLE_ROLES, PRIVACY_SECTION } from './privacy-section';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const BASE = '/console/privacy';
+const AUDIT_PAGE_SIZE = 50;
+
+/**
+ * What the audit filter box means: an exact action (`erasure.completed`), or a prefix of one
+ * (`consent`, `consent.`, `consent.*` all mean every consent action). Anything else filters nothing.
+ */
+export function auditFilter(input: string): { action: string | undefined; shown: string } {
+  const typed = input.trim().toLowerCase();
+  const bare = typed.replace(/\.?\*$/, '').replace(/\.$/, '');
+  if (!/^[a-z_]+(\.[a-z_]+)*$/.test(bare)) return { action: undefined, shown: '' };
+  const exact = bare.includes('.') && !typed.endsWith('*') && !typed.endsWith('.');
+  return { action: exact ? bare : `${bare}.*`, shown: bare };
+}
 
 type PrivacyContext = Context<ConsoleEnv>;
 
@@ -46,91 +60,68 @@ function page(c: PrivacyContext, title: string, current: string, content: Child,
   );
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-const optional = (value: unknown) => text(value) || undefined;
+function queryOf(c: PrivacyContext): Record<string, string> {
+  return c.req.query();
+}
 
-async function renderOrganization(
-  c: PrivacyContext,
-  orgId: string,
-  extra: { done?: string | undefined; errors?: { form: 'grant' | 'revoke' | 'erasure'; messages: string[] } } = {},
-) {
+async function renderOrganization(c: PrivacyContext, orgId: string, extra: { done?: string | undefined; rejected?: FormState } = {}) {
   const detail = await organizationDetail(c.var.deps, orgId);
   return page(
     c,
     detail.organization.name,
     `${BASE}/orgs`,
-    <OrganizationPage {...detail} csrfToken={c.var.consoleSession.csrfToken} done={extra.done} errors={extra.errors} />,
-    { status: extra.errors ? 400 : 200 },
+    <OrganizationPage {...detail} csrfToken={c.var.consoleSession.csrfToken} query={queryOf(c)} done={extra.done} rejected={extra.rejected} />,
+    { status: extra.rejected ? 400 : 200 },
   );
+}
+
+/** Validates a console form with the API's schema (hono's form validator); a rejected form is the page again, with what was typed. */
+function consoleForm<K extends ConsoleFormName>(form: K) {
+  return validator('form', async (body, c: PrivacyContext) => {
+    const result = parseConsoleForm(form, body);
+    if (!result.success) return renderOrganization(c, c.req.param('orgId') ?? '', { rejected: result.state });
+    return result.data;
+  });
 }
 
 export function registerPrivacyConsole(app: Hono<AppEnv>) {
   const router = createConsoleRouter(PRIVACY_SECTION);
   router.use('*', requireConsoleSession(...PRIVACY_CONSOLE_ROLES));
 
-  router.get('/', async (c) => page(c, 'Consent overview', BASE, <OverviewPage {...await overviewData(c.var.deps)} />, { charts: true }));
+  router.get('/', async (c) =>
+    page(c, 'Consent overview', BASE, <OverviewPage {...await overviewData(c.var.deps)} query={queryOf(c)} />, { charts: true }),
+  );
 
   router.get('/orgs', async (c) => {
     const filters = { q: c.req.query('q') ?? '', sector: c.req.query('sector') ?? '', status: c.req.query('status') ?? '' };
     const list = await organizationList(c.var.deps, filters);
-    return page(c, 'Organizations', `${BASE}/orgs`, <OrganizationsPage {...list} filters={filters} />);
+    return page(c, 'Organizations', `${BASE}/orgs`, <OrganizationsPage {...list} filters={filters} query={queryOf(c)} />);
   });
 
   router.get(`/orgs/:orgId{${UUID}}`, (c) => renderOrganization(c, c.req.param('orgId'), { done: c.req.query('done') }));
 
-  router.post(`/orgs/:orgId{${UUID}}/consent`, async (c) => {
+  router.post(`/orgs/:orgId{${UUID}}/consent`, consoleForm('grant'), async (c) => {
     const orgId = c.req.param('orgId');
-    const form = await c.req.parseBody();
-    const expires = text(form.expiresAt);
-    const parsed = ConsentGrantSchema.safeParse({
-      scope: text(form.scope),
-      policyVersion: text(form.policyVersion),
-      policyUrl: optional(form.policyUrl),
-      grantedBy: text(form.grantedBy),
-      collectionMethod: optional(form.collectionMethod),
-      evidenceUrl: optional(form.evidenceUrl),
-      evidenceSha256: optional(form.evidenceSha256),
-      // <input type="datetime-local"> has no zone; the form says UTC.
-      expiresAt: expires ? `${expires.length === 16 ? `${expires}:00` : expires}Z` : undefined,
-    });
-    if (!parsed.success) {
-      const messages = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`);
-      return renderOrganization(c, orgId, { errors: { form: 'grant', messages } });
-    }
     try {
-      await grantConsent(c.var.deps, c.var.principal, orgId, parsed.data);
+      await grantConsent(c.var.deps, c.var.principal, orgId, c.req.valid('form'));
     } catch (error) {
       if (error instanceof AppError && error.code === 'invalid-request') {
-        return renderOrganization(c, orgId, { errors: { form: 'grant', messages: [error.detail] } });
+        return renderOrganization(c, orgId, { rejected: formRefused('grant', await c.req.parseBody(), error.detail) });
       }
       throw error;
     }
     return c.redirect(`${BASE}/orgs/${orgId}?done=granted`, 303);
   });
 
-  router.post(`/orgs/:orgId{${UUID}}/consent/revoke`, async (c) => {
+  router.post(`/orgs/:orgId{${UUID}}/consent/revoke`, consoleForm('revoke'), async (c) => {
     const orgId = c.req.param('orgId');
-    const form = await c.req.parseBody();
-    const reason = text(form.reason);
-    const messages = [
-      ...(reason.length === 0 || reason.length > 1000 ? ['Give a reason (up to 1,000 characters).'] : []),
-      ...(form.confirm === 'yes' ? [] : ['Tick the box to confirm that unreleased contributions will be erased.']),
-    ];
-    if (messages.length) return renderOrganization(c, orgId, { errors: { form: 'revoke', messages } });
-    const outcome = await revokeConsent(c.var.deps, c.var.principal, orgId, reason);
+    const outcome = await revokeConsent(c.var.deps, c.var.principal, orgId, c.req.valid('form').reason);
     return c.redirect(`${BASE}/orgs/${orgId}?done=${outcome.erasure ? 'revoked' : 'nothing-to-revoke'}`, 303);
   });
 
-  router.post(`/orgs/:orgId{${UUID}}/erasure`, async (c) => {
+  router.post(`/orgs/:orgId{${UUID}}/erasure`, consoleForm('erasure'), async (c) => {
     const orgId = c.req.param('orgId');
-    const form = await c.req.parseBody();
-    const reason = text(form.reason);
-    const messages = [
-      ...(reason.length > 1000 ? ['The reason may have up to 1,000 characters.'] : []),
-      ...(form.confirm === 'yes' ? [] : ['Tick the box to confirm the erasure.']),
-    ];
-    if (messages.length) return renderOrganization(c, orgId, { errors: { form: 'erasure', messages } });
-    await requestErasure(c.var.deps, c.var.principal, orgId, reason || undefined);
+    await requestErasure(c.var.deps, c.var.principal, orgId, c.req.valid('form').reason);
     return c.redirect(`${BASE}/orgs/${orgId}?done=erased`, 303);
   });
 
@@ -148,26 +139,25 @@ export function registerPrivacyConsole(app: Hono<AppEnv>) {
       buildBudgetReport(deps, { from: null, to: null }),
       buildPrivacyLossReport(deps, { at: now }),
     ]);
-    return page(c, 'Privacy budget', `${BASE}/budget`, <BudgetPage rows={budget.rows} cap={budget.periodRhoCap} yearly={yearlyBudgetStatement(deps.config)} losses={losses.rows} />, {
+    return page(c, 'Privacy budget', `${BASE}/budget`, <BudgetPage rows={budget.rows} cap={budget.periodRhoCap} yearly={yearlyBudgetStatement(deps.config)} losses={losses.rows} query={queryOf(c)} />, {
       charts: true,
     });
   });
 
   router.get('/erasures', async (c) => {
-    const { db } = c.var.deps.database;
-    const [erasures, organizations] = await Promise.all([listErasures(db), listOrganizations(db)]);
-    const names = new Map(organizations.map((organization) => [organization.id, organization.name]));
+    const { deps } = c.var;
+    const [erasures, names, reasons] = await Promise.all([listErasures(deps.database.db), consoleNames(deps), erasureReasons(deps)]);
     return page(
       c,
       'Erasures',
       `${BASE}/erasures`,
       <>
-        <h1>Erasure receipts</h1>
+        <h1>Erasures</h1>
         <p class="lead">
-          What was erased, when and why. Published releases are not withdrawn: differential privacy bounds what they reveal about any one
-          organization.
+          Who asked for an organization's unreleased data to be erased, why, what was removed, and which published releases already held its
+          data. Published releases are not withdrawn: differential privacy bounds what they reveal about any one organization.
         </p>
-        <ErasureTable erasures={erasures.map(erasureReceiptView).reverse()} names={names} />
+        <ErasureList erasures={erasures.map(erasureReceiptView).reverse()} names={names} reasons={reasons} showOrganization />
         <p>
           <a href={`${BASE}/reports/erasures.csv`}>Download as CSV</a>
         </p>
@@ -175,24 +165,58 @@ export function registerPrivacyConsole(app: Hono<AppEnv>) {
     );
   });
 
+  const findErasure = async (c: PrivacyContext) => {
+    const id = c.req.param('erasureId');
+    const erasure = (await listErasures(c.var.deps.database.db)).find((row) => row.id === id);
+    if (!erasure) throw new AppError('not-found', 'No erasure receipt with this id.');
+    return erasureReceiptView(erasure);
+  };
+
+  router.get(`/erasures/:erasureId{${UUID}}`, async (c) => {
+    const [erasure, names, reasons] = await Promise.all([findErasure(c), consoleNames(c.var.deps), erasureReasons(c.var.deps)]);
+    return page(c, 'Erasure receipt', `${BASE}/erasures`, <ErasureReceiptPage erasure={erasure} names={names} reason={reasons.get(erasure.id)} />);
+  });
+
+  router.get(`/erasures/:erasureId{${UUID}}/receipt.json`, async (c) => {
+    const [erasure, reasons] = await Promise.all([findErasure(c), erasureReasons(c.var.deps)]);
+    c.header('content-disposition', `inline; filename="erasure-receipt-${erasure.id}.json"`);
+    c.header('cache-control', 'no-store');
+    return c.json({ ...erasure, reason: reasons.get(erasure.id) ?? null });
+  });
+
   router.get('/audit', async (c) => {
-    const action = c.req.query('action') ?? '';
-    const cursor = c.req.query('cursor');
-    const validAction = /^[a-z_]+(\.[a-z_]+)*(\.\*)?$/.test(action) ? action : undefined;
-    const [verification, entries] = await Promise.all([
+    const filter = auditFilter(c.req.query('action') ?? '');
+    const older = c.req.query('cursor');
+    const newer = c.req.query('newer');
+    const seq = (value: string | undefined) => (value && /^\d{1,15}$/.test(value) ? Number(value) : undefined);
+    const newerThan = seq(newer);
+    const [verification, entries, names] = await Promise.all([
       verifyAuditChain(c.var.deps),
-      listAuditEntries(c.var.deps, {
-        action: validAction,
-        order: 'desc',
-        afterSeq: cursor && /^\d{1,15}$/.test(cursor) ? Number(cursor) : undefined,
-        limit: 50,
-      }),
+      newerThan !== undefined
+        ? listAuditEntries(c.var.deps, { action: filter.action, order: 'asc', afterSeq: newerThan, limit: AUDIT_PAGE_SIZE })
+        : listAuditEntries(c.var.deps, { action: filter.action, order: 'desc', afterSeq: seq(older), limit: AUDIT_PAGE_SIZE }),
+      consoleNames(c.var.deps),
     ]);
+    const items = newerThan !== undefined ? [...entries.items].reverse() : entries.items;
+    const navigation =
+      newerThan !== undefined
+        ? { newer: entries.nextCursor !== null ? (items[0]?.seq ?? null) : null, older: items.at(-1)?.seq ?? newerThan + 1 }
+        : { newer: seq(older) !== undefined ? (items[0]?.seq ?? seq(older) ?? null) : null, older: entries.nextCursor !== null ? (items.at(-1)?.seq ?? null) : null };
     return page(
       c,
       'Audit trail',
       `${BASE}/audit`,
-      <AuditPage verification={verification} entries={entries.items} nextCursor={entries.nextCursor} action={validAction ?? ''} />,
+      <AuditPage verification={verification} entries={items} navigation={navigation} filter={filter.shown} names={names} />,
+    );
+  });
+
+  router.get('/audit/head', async (c) => {
+    const verification = await verifyAuditChain(c.var.deps);
+    return page(
+      c,
+      'Audit head certificate',
+      `${BASE}/audit`,
+      <AuditHeadCertificate verification={verification} generatedAt={c.var.deps.clock.now().toISOString()} />,
     );
   });
 
@@ -212,5 +236,6 @@ export function registerPrivacyConsole(app: Hono<AppEnv>) {
     }
   });
 
+  router.all('*', consolePageNotFound);
   app.route(BASE, router);
 }

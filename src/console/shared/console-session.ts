@@ -158,6 +158,9 @@ export function safeConsolePath(candidate: unknown, fallback = '/console'): stri
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Marks a refusal for a signed-in person whose role this console section does not admit. */
+export const WRONG_ROLE = 'consoleRoleNotAdmitted';
+
 export function requireConsoleSession(...roles: ApiRole[]) {
   return createMiddleware<ConsoleEnv>(async (c, next) => {
     const session = await readConsoleSession(c);
@@ -167,7 +170,9 @@ export function requireConsoleSession(...roles: ApiRole[]) {
       return c.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(safeConsolePath(back))}`, 303);
     }
     if (!roles.includes(session.role)) {
-      throw new AppError('forbidden', `This part of the console requires one of: ${roles.join(', ')}.`);
+      // The session stays readable so the error page can offer sign-out and the consoles this role may use.
+      c.set('consoleSession', session);
+      throw new AppError('forbidden', `This part of the console requires one of: ${roles.join(', ')}.`, { [WRONG_ROLE]: session.role });
     }
     if (UNSAFE_METHODS.has(c.req.method)) {
       assertSameOrigin(c);

@@ -13,6 +13,7 @@ import { D1Dialect } from 'kysely-d1';
 import type { Database } from '../database';
 import { migrations } from '../migrations';
 import type { DB } from '../schema';
+import { createStoreHealth } from '../store-faults';
 
 /** The file wrangler applies for a Kysely migration: `migrations/<name>.sql`. */
 export function d1MigrationFileName(migrationName: string): string {
@@ -36,6 +37,7 @@ function toQueryResult(result: D1Result<Record<string, unknown>>): QueryResult<R
 export function createD1Database(binding: D1Database): Database {
   const db = new Kysely<DB>({ dialect: new D1Dialect({ database: binding }) });
   const expectedMigrationFiles = Object.keys(migrations).map(d1MigrationFileName);
+  const health = createStoreHealth();
   return {
     db,
     dialect: 'd1',
@@ -43,8 +45,10 @@ export function createD1Database(binding: D1Database): Database {
       if (queries.length === 0) return [];
       const statements = queries.map((query) => binding.prepare(query.sql).bind(...query.parameters));
       const results = await binding.batch<Record<string, unknown>>(statements);
+      health.recordSuccess();
       return results.map(toQueryResult);
     },
+    health,
     async migrationsAreCurrent() {
       // Throws while the table does not exist yet, which readiness reports as "not ready".
       const applied = await binding.prepare(`SELECT name FROM ${D1_MIGRATIONS_TABLE}`).all<{ name: string }>();

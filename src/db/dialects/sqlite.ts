@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDialectConfig } from 'kysely';
 import { type Database, transactionalExecutor } from '../database';
 import type { DB } from '../schema';
+import { createStoreHealth } from '../store-faults';
 
 /** Accepts a plain path, `file:path`, or `:memory:`. */
 export function sqlitePathFromUrl(url: string): string {
@@ -12,18 +13,31 @@ export function sqlitePathFromUrl(url: string): string {
 }
 
 const STATEMENT_CACHE_SIZE = 256;
+const ROLLBACK = /^\s*rollback\s*;?\s*$/i;
+/** What Kysely's SQLite driver calls on a statement that returns no rows. */
+const NO_OP_STATEMENT = {
+  reader: false,
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  all: () => [],
+  iterate: () => [][Symbol.iterator](),
+} as unknown as SqliteDatabase.Statement;
 
 /**
  * Kysely prepares every query anew; the ingest statements are a few kilobytes of SQL whose text is
  * the same for every batch, so compiled statements are kept by their text (least recently used out).
  * Sharing a statement is safe because Kysely runs one query at a time on this connection, streams
  * included.
+ *
+ * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR); Kysely's
+ * ROLLBACK then fails with "cannot rollback - no transaction is active", and that error replaces
+ * the real cause. A ROLLBACK outside a transaction is therefore a no-op here.
  */
 function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectConfig['database'] {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
     prepare: (text: string) => {
+      if (!sqlite.inTransaction && ROLLBACK.test(text)) return NO_OP_STATEMENT;
       let statement = statements.get(text);
       if (statement) {
         statements.delete(text);
@@ -51,10 +65,12 @@ export function createSqliteDatabase(url: string): Database {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const health = createStoreHealth();
   return {
     db,
     dialect: 'sqlite',
-    executeAtomically: transactionalExecutor(db),
+    executeAtomically: transactionalExecutor(db, health),
+    health,
     close: () => db.destroy(),
   };
 }

@@ -17,6 +17,8 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export interface NodeServer {
   url: string;
   output(): string;
+  /** null while the process runs. */
+  exitCode(): number | null;
   stop(): Promise<void>;
 }
 
@@ -74,7 +76,7 @@ export async function startNodeServer(env: Record<string, string>, timeoutMs = 3
     await stop();
     throw error;
   }
-  return { url, output: () => output, stop };
+  return { url, output: () => output, exitCode: () => child.exitCode, stop };
 }
 
 /**

@@ -222,7 +222,7 @@ async function startOnce(options: StartOptions): Promise<WorkersServer> {
   };
 
   try {
-    await waitForHealth(url, child, options.startTimeoutMs ?? 30_000, () => output, options.expectHealthy ?? true);
+    await waitForHealth(url, child, options.startTimeoutMs ?? 90_000, () => output, options.expectHealthy ?? true);
   } catch (error) {
     await stop();
     throw error;

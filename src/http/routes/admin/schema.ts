@@ -4,12 +4,13 @@ import { countries } from 'countries-list';
 import { API_ROLES } from '../../../auth/principal';
 import type { ApiKey, Instance, Organization } from '../../../db/schema';
 import { ORG_SIZE_BANDS, SECTORS } from '../../../datasets/vocabulary';
+import { WELL_FORMED_TEXT } from '../../../text';
 
 const countryCodes = Object.keys(countries) as [string, ...string[]];
 
 export const NewOrganizationSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).refine(...WELL_FORMED_TEXT),
     sector: z.enum(SECTORS),
     sizeBand: z.enum(ORG_SIZE_BANDS),
     country: z.enum(countryCodes).openapi({ description: 'ISO 3166-1 alpha-2 country of registration.' }),
@@ -36,7 +37,7 @@ export const organizationView = (row: Organization) => ({
   createdAt: row.created_at,
 });
 
-export const NewInstanceSchema = z.object({ label: z.string().trim().min(1).max(200) }).openapi('NewInstance');
+export const NewInstanceSchema = z.object({ label: z.string().trim().min(1).max(200).refine(...WELL_FORMED_TEXT) }).openapi('NewInstance');
 
 export const InstanceSchema = z
   .object({
@@ -57,7 +58,7 @@ export const instanceView = (row: Instance) => ({
 });
 
 export const NewApiKeySchema = z
-  .object({ role: z.enum(API_ROLES), label: z.string().trim().min(1).max(200) })
+  .object({ role: z.enum(API_ROLES), label: z.string().trim().min(1).max(200).refine(...WELL_FORMED_TEXT) })
   .openapi('NewApiKey');
 
 export const ApiKeySchema = z

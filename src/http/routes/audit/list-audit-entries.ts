@@ -7,6 +7,7 @@ import { bearerSecurity, problemResponses } from '../../openapi-common';
 import { csvResponse, ReportFormatQuery, reportResponse, wantsCsv } from '../../report-response';
 import { InstantQuery } from '../reports/schema';
 import { AuditEntrySchema } from './schema';
+import { WELL_FORMED_TEXT } from '../../../text';
 
 const AuditPageSchema = z
   .object({
@@ -33,7 +34,7 @@ export function registerListAuditEntries(app: App) {
             .regex(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, 'an action such as consent.revoked, or a prefix such as consent.*')
             .max(100)
             .optional(),
-          subject: z.string().min(1).max(200).optional().openapi({ example: 'org:0f8fad5b-d9cb-469f-a165-70867728950e' }),
+          subject: z.string().min(1).max(200).refine(...WELL_FORMED_TEXT).optional().openapi({ example: 'org:0f8fad5b-d9cb-469f-a165-70867728950e' }),
           from: InstantQuery.openapi({ description: 'Entries at or after (date or date-time).' }),
           to: InstantQuery.openapi({ description: 'Entries before (date or date-time).' }),
           order: z.enum(['asc', 'desc']).default('desc'),

@@ -24,7 +24,7 @@ export function registerCreateRelease(app: App) {
       request: { body: { content: { 'application/json': { schema: ReleaseRequestSchema } }, required: true } },
       responses: {
         201: jsonContent(PeriodReleaseSchema, 'Released.'),
-        ...problemResponses('invalid-request', 'unauthenticated', 'forbidden', 'period-not-releasable', 'already-released', 'yearly-budget-exceeded', 'conflict', 'store-busy'),
+        ...problemResponses('invalid-request', 'unauthenticated', 'forbidden', 'period-not-releasable', 'already-released', 'yearly-budget-exceeded', 'conflict', 'store-busy', 'store-unavailable'),
       },
     }),
     async (c) => {

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import type { ReleaseFileInfo, ReleaseRow } from '../../../releases/release-repository';
 import { ReleaseConfigurationSchema, releaseLinks } from '../datasets/schema';
+import { WELL_FORMED_TEXT } from '../../../text';
 
 export const ReleaseIdParam = z.uuid().openapi({ param: { name: 'releaseId', in: 'path' }, example: '0f8fad5b-d9cb-469f-a165-70867728950e' });
 
@@ -66,7 +67,7 @@ export function releaseView(row: ReleaseRow, files: readonly ReleaseFileInfo[]) 
 
 export const ReleaseRequestSchema = z
   .object({
-    period: z.string().min(4).max(16).openapi({ example: '2026-Q4', description: 'Period id of the configured kind (PERIOD): 2026-Q4 (quarter, the default), 2026-11 (month), 2026-W48 (ISO week) or 2026-11-26 (day).' }),
+    period: z.string().min(4).max(16).refine(...WELL_FORMED_TEXT).openapi({ example: '2026-Q4', description: 'Period id of the configured kind (PERIOD): 2026-Q4 (quarter, the default), 2026-11 (month), 2026-W48 (ISO week) or 2026-11-26 (day).' }),
     takeOverStartedLock: z
       .boolean()
       .optional()

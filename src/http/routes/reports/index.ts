@@ -1,5 +1,6 @@
 import type { App } from '../../app-env';
 import { registerBudgetReport } from './budget-report';
+import { registerCoalitionPlan } from './coalition-plan';
 import { registerConsentReport } from './consent-report';
 import { registerErasureReport } from './erasure-report';
 import { registerPrivacyLossReport } from './privacy-loss-report';
@@ -10,4 +11,5 @@ export function registerReportRoutes(app: App) {
   registerBudgetReport(app);
   registerPrivacyLossReport(app);
   registerErasureReport(app);
+  registerCoalitionPlan(app);
 }

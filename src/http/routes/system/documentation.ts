@@ -83,17 +83,21 @@ export function registerDocumentation(app: App) {
     );
   });
 
-  const jsonSchemas = renderJsonSchemas();
+  // Maps, not object lookups: a path segment such as `constructor` or `__proto__` must not reach
+  // Object.prototype and answer with a built-in.
+  const jsonSchemas = new Map(Object.entries(renderJsonSchemas()));
+  const problemTypes = new Map<string, (typeof PROBLEM_TYPES)[ProblemCode]>(Object.entries(PROBLEM_TYPES));
   app.get('/schemas/:fileName', (c) => {
-    const schema = jsonSchemas[c.req.param('fileName')];
+    const schema = jsonSchemas.get(c.req.param('fileName'));
     if (!schema) return problemResponse(c, 'not-found', 'No such schema.');
     return c.body(schema, 200, { 'content-type': 'application/schema+json', 'cache-control': 'public, max-age=3600' });
   });
 
   app.get('/problems/:code', (c) => {
     const code = c.req.param('code');
-    if (!(code in PROBLEM_TYPES)) return problemResponse(c, 'not-found', 'No such problem type.');
-    const { status, title } = PROBLEM_TYPES[code as ProblemCode];
+    const problemType = problemTypes.get(code);
+    if (!problemType) return problemResponse(c, 'not-found', 'No such problem type.');
+    const { status, title } = problemType;
     return c.html(
       html`<!doctype html><html lang="en"><head><meta charset="utf-8" /><title>${title}</title></head>
         <body><h1>${title}</h1><p>Problem type <code>/problems/${code}</code>, HTTP status ${status}.</p>

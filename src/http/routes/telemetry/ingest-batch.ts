@@ -6,7 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../../deps';
 import { AppError } from '../../../errors';
-import { batchEnvelopeSchema, telemetryBatchSchema } from '../../../ingest/event-schema';
+import { anyTelemetryBatchSchema, batchEnvelopeSchema } from '../../../ingest/event-schema';
 import { ingestBatch, REJECTION_CODES } from '../../../ingest/ingest-batch';
 import type { App } from '../../app-env';
 import { requireRole } from '../../middleware/authorize';
@@ -35,10 +35,11 @@ export function registerIngestBatch(app: App, deps: AppDeps) {
     tags: ['Telemetry'],
     summary: 'Send a batch of transfer events (JSON; gzip or deflate Content-Encoding accepted)',
     description:
-      'Identifier fields are dropped on receipt. Re-sending a batch is safe: events are deduplicated by eventId. ' +
+      'Contract version 2 (schemaVersion 2) is current; version 1 batches are still accepted, their events counted as unknown in ' +
+      'the version 2 dimensions. Identifier fields are dropped on receipt. Re-sending a batch is safe: events are deduplicated by eventId. ' +
       'Limits: 1,000 events and 5 MB after decompression (configurable).',
     security: bearerSecurity,
-    request: { body: { content: { 'application/json': { schema: telemetryBatchSchema } }, required: true } },
+    request: { body: { content: { 'application/json': { schema: anyTelemetryBatchSchema } }, required: true } },
     responses: {
       200: jsonContent(IngestResultSchema, 'Per-event results.'),
       ...problemResponses(
@@ -50,6 +51,7 @@ export function registerIngestBatch(app: App, deps: AppDeps) {
         'unsupported-media-type',
         'rate-limited',
         'store-busy',
+        'store-unavailable',
       ),
     },
   });
@@ -64,7 +66,7 @@ export function registerIngestBatch(app: App, deps: AppDeps) {
       const body = await readBoundedJsonBody(c.req.raw, deps.config.maxBodyBytes);
       const envelope = batchEnvelopeSchema.safeParse(body);
       if (!envelope.success) {
-        throw new AppError('invalid-request', 'The body must be {"schemaVersion": 1, "events": [...]}.', {
+        throw new AppError('invalid-request', 'The body must be {"schemaVersion": 1 or 2, "events": [...]}; version 2 is current (see /schemas/telemetry-batch.v2.schema.json).', {
           errors: describeIssues(envelope.error.issues),
         });
       }
@@ -77,7 +79,7 @@ export function registerIngestBatch(app: App, deps: AppDeps) {
       }
       const principal = c.var.principal;
       if (principal.kind !== 'instance') throw new AppError('forbidden', 'Only ingest tokens may send telemetry.');
-      const result = await ingestBatch(deps, { orgId: principal.orgId }, envelope.data.events);
+      const result = await ingestBatch(deps, { orgId: principal.orgId }, envelope.data.events, envelope.data.schemaVersion);
       return c.json(result, 200);
     },
   );

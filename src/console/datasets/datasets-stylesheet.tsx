@@ -1,0 +1,38 @@
+/**
+ * Styles of the researchers' pages that the shared console stylesheet does not have: the trend
+ * view's controls, tabs and legend, the "About this data" panel, and tables that fit a phone. The
+ * CSP admits inline styles, so the block travels with the page.
+ */
+const DATASETS_CSS = `
+.about { border: 1px solid var(--line); border-radius: 6px; background: var(--panel); padding: .25rem 1rem .75rem; margin: 1rem 0 1.5rem; }
+.about h2 { margin-top: .75rem; }
+.about dt { font-weight: 600; margin-top: .5rem; }
+.about dd { margin: .1rem 0 0; }
+.trend-controls { display: flex; flex-wrap: wrap; gap: .75rem 1.25rem; align-items: end; margin: .75rem 0; }
+.trend-controls select { max-width: 100%; }
+.trend-controls label { min-width: 0; max-width: 100%; }
+.tabs { display: flex; gap: .25rem; border-bottom: 1px solid var(--line); margin: 1rem 0 .75rem; padding: 0; list-style: none; }
+.tabs a { display: inline-block; padding: .35rem .9rem; border: 1px solid transparent; border-bottom: 0; border-radius: 4px 4px 0 0; text-decoration: none; }
+.tabs a[aria-current="page"] { border-color: var(--line); background: var(--bg); font-weight: 700; margin-bottom: -1px; }
+.legend { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: .25rem 0 1rem; list-style: none; font-size: .9rem; }
+.swatch { display: inline-block; width: .9rem; height: .9rem; border-radius: 2px; vertical-align: -.1rem; margin-right: .35rem; }
+.trend-chart { height: 22rem; }
+td.gap, span.gap { color: var(--muted); font-style: italic; }
+.table-scroll { max-width: 100%; overflow-x: auto; }
+.key-counts { font-weight: 600; }
+@media (max-width: 40rem) {
+  main { padding: 1rem .75rem 2rem; }
+  header.console-header { padding: .6rem .75rem; }
+  .trend-chart { height: 18rem; }
+  .cards { grid-template-columns: 1fr; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
+  table.stack tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  table.stack td { border: 0; padding: .1rem .25rem; text-align: left; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
+}
+`;
+
+export function DatasetsStyle() {
+  return <style dangerouslySetInnerHTML={{ __html: DATASETS_CSS }} />;
+}

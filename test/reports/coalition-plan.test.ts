@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { appConfigFrom, parseEnvironment } from '../../src/config';
+import { approxDpEpsilon, discreteGaussianForSigma, discreteLaplaceForScale } from '../../src/privacy';
+import { datasetCatalogueOf } from '../../src/releases/dataset-catalogue';
+import { organizationsForProbability, planCoalition, publicationProbability } from '../../src/reports/coalition-plan';
+
+const config = appConfigFrom(parseEnvironment({}));
+const deps = { config, datasets: undefined };
+
+describe('publication odds from the exact noise', () => {
+  // Discrete Laplace with scale 1: q = e^-1, P(Z >= m) = q^m / (1 + q): 0.2689, 0.0989, 0.0364 for m = 1, 2, 3.
+  const laplace = discreteLaplaceForScale(1);
+
+  it('needs the threshold itself for one chance in two (symmetric noise with mass at 0)', () => {
+    expect(organizationsForProbability(laplace, 10, 0.5)).toBe(10);
+    expect(organizationsForProbability(discreteGaussianForSigma(16), 99, 0.5)).toBe(99);
+  });
+
+  it('needs threshold - 1 + j for 95%, j the first tail index with P(Z >= j) <= 5% (hand-checked)', () => {
+    expect(organizationsForProbability(laplace, 10, 0.95)).toBe(12); // j = 3
+    // P(Z >= 2) = 0.0989 <= 0.1 < P(Z >= 1): 90% needs j = 2.
+    expect(organizationsForProbability(laplace, 10, 0.9)).toBe(11);
+    // Gaussian: j is about 1.645 sigma + 1/2: sigma 16 -> 27, sigma 8 -> 14 (a halved noise scale needs fewer).
+    expect(organizationsForProbability(discreteGaussianForSigma(16), 99, 0.95)).toBe(99 - 1 + 27);
+    expect(organizationsForProbability(discreteGaussianForSigma(8), 99, 0.95)).toBe(99 - 1 + 14);
+  });
+
+  it('gives the probability of publication at a count', () => {
+    const q = Math.exp(-1);
+    expect(publicationProbability(laplace, 10, 10)).toBeCloseTo(1 - q / (1 + q), 9); // 0.7311
+    expect(publicationProbability(laplace, 10, 9)).toBeCloseTo(q / (1 + q), 9); // 0.2689
+    expect(publicationProbability(laplace, 10, 12)).toBeCloseTo(1 - q ** 3 / (1 + q), 9);
+    expect(publicationProbability(laplace, 10, 12)).toBeGreaterThanOrEqual(0.95);
+    expect(publicationProbability(laplace, 10, 11)).toBeLessThan(0.95);
+  });
+
+  it('refuses a probability outside [1/2, 1)', () => {
+    expect(() => organizationsForProbability(laplace, 10, 0.4)).toThrow(RangeError);
+    expect(() => organizationsForProbability(laplace, 10, 1)).toThrow(RangeError);
+  });
+});
+
+describe('planCoalition', () => {
+  it('states the configuration it planned for and the per-period and yearly loss (default: quarter, rho 1 a year)', () => {
+    const plan = planCoalition(deps, { organizations: 300 });
+    expect(plan.input).toMatchObject({ organizations: 300, period: 'quarter', yearlyBudgetRho: 1, periodsPerYear: 4, periodBudgetRho: 0.25 });
+    expect(plan.perPeriod.rho).toBeLessThanOrEqual(0.25);
+    expect(plan.perPeriod.epsilon).toBeCloseTo(approxDpEpsilon(plan.perPeriod.rho, 1e-6), 12);
+    // Four quarters of at most 0.25: at most the cap, whose tight conversion is about (7.77, 1e-6 + 4 selection deltas).
+    expect(plan.perYear.rho).toBeLessThanOrEqual(1);
+    expect(plan.perYear.epsilon).toBeLessThanOrEqual(plan.yearlyCap.epsilon);
+    expect(plan.perYear.epsilon).toBeGreaterThan(7.7);
+    expect(plan.yearlyCap.epsilon).toBeLessThan(8);
+    expect(plan.perYear.delta).toBeCloseTo(1e-6 + 4 * config.selectionDelta, 15);
+    expect(plan.assumptions.length).toBeGreaterThan(0);
+  });
+
+  it('forecasts every dataset of the catalogue with the numbers of its release plan', () => {
+    const plan = planCoalition(deps, { organizations: 300 });
+    const catalogue = datasetCatalogueOf(deps);
+    expect(plan.datasets.map((dataset) => dataset.datasetId)).toEqual(catalogue.datasets.map((dataset) => dataset.spec.id));
+    for (const forecast of plan.datasets) {
+      const { plan: releasePlan, domains } = catalogue.get(forecast.datasetId)!;
+      expect(forecast.keys).toBe(Object.values(domains).reduce((product, domain) => product * domain.length, 1));
+      expect(forecast.expectedOrganizationsPerKey).toBeCloseTo((300 * Math.min(releasePlan.maxCellsPerContributor, forecast.keys)) / forecast.keys, 9);
+      expect(forecast.publication.organizationsFor50Percent).toBe(releasePlan.selection.threshold);
+      expect(forecast.publication.organizationsFor95Percent).toBeGreaterThan(forecast.publication.organizationsFor50Percent);
+      expect(forecast.measures.map((measure) => measure.ci95HalfWidth)).toEqual(releasePlan.measures.map((measure) => measure.ci95HalfWidth));
+      for (const measure of forecast.measures) {
+        expect(measure.expectedRelativeError).toBeCloseTo(measure.ci95HalfWidth / measure.expectedValue, 12);
+      }
+      expect(forecast.perYear.rho).toBeCloseTo(4 * releasePlan.accounting.rhoCharged, 12);
+    }
+  });
+
+  it('scales with the population: more organizations, smaller relative errors, same noise', () => {
+    const small = planCoalition(deps, { organizations: 300 });
+    const large = planCoalition(deps, { organizations: 1000 });
+    small.datasets.forEach((dataset, index) => {
+      const other = large.datasets[index]!;
+      expect(other.expectedOrganizationsPerKey).toBeCloseTo((dataset.expectedOrganizationsPerKey * 1000) / 300, 9);
+      expect(other.publication.organizationsFor95Percent).toBe(dataset.publication.organizationsFor95Percent);
+      expect(other.publication.probabilityAtExpectedOrganizations).toBeGreaterThanOrEqual(dataset.publication.probabilityAtExpectedOrganizations);
+      expect(other.measures[0]!.expectedRelativeError).toBeLessThan(dataset.measures[0]!.expectedRelativeError);
+    });
+  });
+
+  it('derives the period budget from a declared period and yearly budget', () => {
+    const monthly = planCoalition(deps, { organizations: 300, period: 'month', yearlyBudgetRho: 2 });
+    expect(monthly.input).toMatchObject({ period: 'month', yearlyBudgetRho: 2, periodsPerYear: 12, periodBudgetSource: 'derived' });
+    expect(monthly.input.periodBudgetRho).toBeLessThanOrEqual(2 / 12);
+    expect(monthly.input.periodBudgetRho).toBeGreaterThan(2 / 12 - 1e-9);
+    expect(monthly.perYear.rho).toBeLessThanOrEqual(2);
+    // A smaller budget per period means more noise: every key needs more organizations.
+    const quarterly = planCoalition(deps, { organizations: 300 });
+    monthly.datasets.forEach((dataset, index) => {
+      expect(dataset.publication.organizationsFor50Percent).toBeGreaterThan(quarterly.datasets[index]!.publication.organizationsFor50Percent);
+    });
+  });
+
+  it('refuses a population that is not a positive integer', () => {
+    expect(() => planCoalition(deps, { organizations: 0 })).toThrow(RangeError);
+    expect(() => planCoalition(deps, { organizations: 2.5 })).toThrow(RangeError);
+  });
+});
