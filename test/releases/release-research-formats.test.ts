@@ -108,7 +108,7 @@ describe('release formats for AI supply-chain researchers', () => {
     const download = await runVerify(`${origin}/v1/releases/${releaseId}`, '--save', folder);
     expect(download.code, download.stdout).toBe(0);
     saved = join(folder, releaseId);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await new Promise((done) => server?.close(done));
     rmSync(folder, { recursive: true, force: true });
@@ -188,7 +188,7 @@ describe('release formats for AI supply-chain researchers', () => {
     } finally {
       writeFileSync(join(saved, 'provenance.intoto.jsonl'), original);
     }
-  }, 90_000);
+  }, 180_000);
 
   it('the documented openssl steps verify the DSSE signature and the subjects, and fail on an altered envelope', async () => {
     const steps = documentedDsseSteps();
@@ -214,7 +214,7 @@ describe('release formats for AI supply-chain researchers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   it('spdx.json is an SPDX 3.0.1 dataset package that validates against the SPDX JSON schema', async (context) => {
     const fromPackage = readFileSync(join(saved, 'spdx.json'));
@@ -261,7 +261,7 @@ describe('release formats for AI supply-chain researchers', () => {
     const wrong = structuredClone(document);
     (wrong['@graph'] as Record<string, unknown>[]).find((element) => element.type === 'dataset_DatasetPackage')!.dataset_confidentialityLevel = 'public';
     expect(validate(wrong)).toBe(false);
-  });
+  }, 120_000);
 
   it('the catalogue and datapackage.json name the research question and the vocabularies, with links', async () => {
     const catalogue = (await (await fetch(`${origin}/v1/datasets`)).json()) as { items: { id: string; catalogue: { researchQuestion: string; vocabularies: { id: string; url: string }[] } | null }[] };

@@ -168,7 +168,7 @@ describe('release verification', () => {
     const cli = await runVerify(base);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(/✗ data\.csv sha256/);
-  }, 180_000);
+  }, 600_000);
 
   it('a broken chain link is reported', async () => {
     const [older, newer] = await Promise.all(
