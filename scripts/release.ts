@@ -9,17 +9,39 @@
  *   npm run release -- --plan                  print each dataset's privacy plan and the yearly budget; changes nothing
  *
  * Add --json for machine-readable output. Exit status: 0 done (or nothing due), 3 refused (already
- * released, not yet releasable, in progress, over the yearly budget), 2 usage error, 1 failure.
+ * released, not yet releasable, in progress, over the yearly budget), 2 usage error, 1 failure, 4 the
+ * database went away or could not be written (unreachable, disk full, read-only): nothing half-done is
+ * published; run the same command again with --resume once the database is back.
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError, parseEnvironment } from '../src/config';
+import { classifyStoreFault, STORE_FAULT_ADVICE, type StoreFaultKind } from '../src/db/store-faults';
 import { AppError } from '../src/errors';
 import { createNodeDeps } from '../src/node/node-deps';
 import { datasetCatalogueOf } from '../src/releases/dataset-catalogue';
 import { purgeReleasedPeriods } from '../src/releases/period-retention';
 import { type PeriodReleaseResult, type ReleaseProgress, releaseDuePeriods, releasePeriod } from '../src/releases/release-period';
 import { yearlyBudgetStatement } from '../src/releases/yearly-budget';
+
+const STORE_FAULT_EXIT = 4;
+
+/** What to run once the store is back: the lock a dead release left is taken over with --resume. */
+function storeFaultMessage(kind: StoreFaultKind, code: string | undefined, values: { period?: string | undefined; due: boolean; 'finish-retention': boolean }): string {
+  const again = values.period
+    ? `npm run release -- --period ${values.period} --resume`
+    : values.due
+      ? 'npm run release -- --due'
+      : values['finish-retention']
+        ? 'npm run release -- --finish-retention'
+        : 'the same command';
+  return [
+    `release stopped: ${STORE_FAULT_ADVICE[kind]}${code ? ` (${code})` : ''}`,
+    'Nothing of an unfinished release is published: a release becomes visible in one atomic write, and the budget is charged in the same write.',
+    `Once the database is back, run: ${again}`,
+    '(--resume takes over the lock this run left; if the release had already been written, it reports that and how to finish its retention).',
+  ].join('\n');
+}
 
 const usage = 'usage: npm run release -- (--period <id> [--resume] | --due | --finish-retention | --plan) [--json]';
 
@@ -135,15 +157,29 @@ async function main(): Promise<number> {
       else console.error(`refused (${error.code}): ${error.detail}`);
       return error.code === 'invalid-request' ? 2 : 3;
     }
+    const fault = classifyStoreFault(error);
+    if (fault && fault !== 'busy') {
+      const code = (error as { code?: unknown }).code;
+      if (values.json) console.log(JSON.stringify({ error: 'store-unavailable', reason: fault }, null, 2));
+      console.error(storeFaultMessage(fault, typeof code === 'string' ? code : undefined, values));
+      return STORE_FAULT_EXIT;
+    }
     throw error;
   } finally {
-    await deps.database.close();
+    // Closing a pool whose server went away must not turn a clean refusal into a crash.
+    await deps.database.close().catch(() => {});
   }
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // Also reached when the database is unreachable or unwritable before the release starts (start-up migrations).
+    const fault = classifyStoreFault(error);
+    if (fault && fault !== 'busy') {
+      console.error(storeFaultMessage(fault, (error as { code?: string }).code, parse()));
+      process.exit(STORE_FAULT_EXIT);
+    }
     console.error(`release: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },

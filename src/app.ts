@@ -9,6 +9,7 @@ import { createConsoles } from './console';
 import { classifyStoreFault } from './db/store-faults';
 import type { AppDeps } from './deps';
 import type { App } from './http/app-env';
+import { createConcurrencyLimit } from './http/middleware/concurrency-limit';
 import { requestId } from './http/middleware/request-id';
 import { requestLog } from './http/middleware/request-log';
 import { createOpenApiApp } from './http/openapi-app';
@@ -16,6 +17,8 @@ import { createErrorHandler, problemResponse } from './http/problem';
 import { createApiRoutes } from './http/routes';
 
 const PUBLIC_ARTEFACT_PATHS = /^\/(v1\/datasets|v1\/releases|v1\/signing-keys|\.well-known)(\/|$)/;
+/** Routes anyone may call without a credential: bounded by concurrency rather than per credential. */
+const PUBLIC_PATHS = /^\/(v1\/datasets|v1\/releases|v1\/signing-keys|\.well-known|console)(\/|$)/;
 
 export function createApp(deps: AppDeps): App {
   const app = createOpenApiApp();
@@ -26,6 +29,7 @@ export function createApp(deps: AppDeps): App {
     await next();
   });
   app.use('*', requestLog(deps.logger, deps.clock));
+  app.use('*', createConcurrencyLimit({ maxInFlight: deps.config.publicMaxInFlight, applies: (path) => PUBLIC_PATHS.test(path) }));
   // Published datasets and signing keys are public artefacts that other origins may embed; this
   // runs outside secureHeaders so its value wins over the default same-origin policy.
   app.use('*', async (c, next) => {

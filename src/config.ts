@@ -26,6 +26,12 @@ export const environmentSchema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/telemetry.sqlite'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** PostgreSQL only: the schema holding the tables (default: the connection's search path, usually public). */
+  /**
+   * SQLite only. `normal` (WAL): a killed process loses nothing acknowledged, a power failure may
+   * lose the last acknowledged transactions; `full` syncs the WAL on every commit so acknowledged
+   * batches survive power loss too, at an ingest cost (docs/deployment.md, docs/benchmarks.md).
+   */
+  SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   BOOTSTRAP_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -37,6 +43,10 @@ export const environmentSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(5 * 1024 * 1024),
   INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Failed authentications per minute per client address before its tokens are no longer looked up. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Requests the public dataset routes and the consoles serve at once; more answer 503 with Retry-After. */
+  PUBLIC_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(32),
   DATASETS_PUBLIC: booleanString.default(true),
   RELEASE_LICENSE: z.string().min(1).default('CC-BY-4.0'),
   /**
@@ -71,6 +81,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   ingestRatePerMinute: number;
   apiRatePerMinute: number;
+  authFailuresPerMinute: number;
+  publicMaxInFlight: number;
   datasetsPublic: boolean;
   releaseLicense: string;
   /** The cap on any organization's zCDP loss over any 12 months (YEARLY_BUDGET_RHO). */
@@ -135,6 +147,8 @@ export function appConfigFrom(env: Environment): AppConfig {
     maxBodyBytes: env.MAX_BODY_BYTES,
     ingestRatePerMinute: env.INGEST_RATE_PER_MINUTE,
     apiRatePerMinute: env.API_RATE_PER_MINUTE,
+    authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
+    publicMaxInFlight: env.PUBLIC_MAX_IN_FLIGHT,
     datasetsPublic: env.DATASETS_PUBLIC,
     releaseLicense: env.RELEASE_LICENSE,
     yearlyBudgetRho: env.YEARLY_BUDGET_RHO,

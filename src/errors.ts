@@ -22,6 +22,7 @@ export const PROBLEM_TYPES = {
   'store-busy': { status: 503, title: 'The store is busy; retry later' },
   'store-unavailable': { status: 503, title: 'The store cannot accept requests now; retry later' },
   'not-ready': { status: 503, title: 'The service is not ready' },
+  'at-capacity': { status: 503, title: 'The service is serving as many public requests as it allows; retry shortly' },
 } as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_TYPES;

@@ -5,7 +5,10 @@
  * Reports medians over --runs and the ratio ours / baseline.
  *
  *   npm run bench:ingest -- [--runs 3] [--batches 200] [--batch-size 500] [--concurrency 8]
- *                           [--database-url postgres://...] [--processes 2]
+ *                           [--database-url postgres://...] [--processes 2] [--compare-synchronous]
+ *
+ * --compare-synchronous (SQLite): each run also measures the server with SQLITE_SYNCHRONOUS=full,
+ * so the cost of syncing every commit is a ratio from the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     'database-url': { type: 'string' },
     processes: { type: 'string', default: '1' },
+    'compare-synchronous': { type: 'boolean', default: false },
   },
 });
 
@@ -64,7 +68,7 @@ async function adminCall(base: string, path: string, method: string, body: unkno
   return response.json() as Promise<Record<string, any>>;
 }
 
-async function runOurs(run: number): Promise<RunResult> {
+async function runOurs(run: number, extraEnv: Record<string, string> = {}): Promise<RunResult> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
   const processCount = Number(values.processes);
   let schema: string | undefined;
@@ -89,6 +93,7 @@ async function runOurs(run: number): Promise<RunResult> {
     API_RATE_PER_MINUTE: '1000000',
     RELEASE_SCHEDULER: 'false',
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
   const servers = [];
   const targets: string[] = [];
@@ -97,7 +102,8 @@ async function runOurs(run: number): Promise<RunResult> {
     const server = spawnTypeScript(join(root, 'src/node/main.ts'), [], { ...env, PORT: String(port) });
     servers.push(server);
     targets.push(`http://127.0.0.1:${port}`);
-    await waitForHttp(`${targets[index]}/readyz`);
+    // Start-up under tsx can take half a minute on a loaded machine.
+    await waitForHttp(`${targets[index]}/readyz`, 120_000);
   }
   try {
     const base = targets[0] as string;
@@ -137,6 +143,8 @@ async function runBaseline(run: number): Promise<RunResult> {
 const runs = Number(values.runs);
 const ours: RunResult[] = [];
 const baseline: RunResult[] = [];
+const compareSynchronous = values['compare-synchronous'] && !values['database-url'];
+const oursFull: RunResult[] = [];
 for (let run = 1; run <= runs; run += 1) {
   // Alternate the order so drift on a shared machine does not favour one side.
   if (run % 2) {
@@ -146,7 +154,11 @@ for (let run = 1; run <= runs; run += 1) {
     baseline.push(await runBaseline(run));
     ours.push(await runOurs(run));
   }
-  console.error(`run ${run}/${runs}: ours ${ours.at(-1)?.eventsPerSecond.toFixed(0)} ev/s, baseline ${baseline.at(-1)?.eventsPerSecond.toFixed(0)} ev/s`);
+  if (compareSynchronous) oursFull.push(await runOurs(run, { SQLITE_SYNCHRONOUS: 'full' }));
+  console.error(
+    `run ${run}/${runs}: ours ${ours.at(-1)?.eventsPerSecond.toFixed(0)} ev/s, baseline ${baseline.at(-1)?.eventsPerSecond.toFixed(0)} ev/s` +
+      (compareSynchronous ? `, ours synchronous=full ${oursFull.at(-1)?.eventsPerSecond.toFixed(0)} ev/s` : ''),
+  );
 }
 
 const summarize = (results: RunResult[]) => ({
@@ -165,5 +177,9 @@ console.log('|---|---|---:|---:|---:|---:|---:|');
 const row = (name: string, storeName: string, s: ReturnType<typeof summarize>) =>
   console.log(`| ${name} | ${storeName} | ${s.eventsPerSecond.toFixed(0)} | ${s.p50Ms.toFixed(1)} | ${s.p99Ms.toFixed(1)} | ${s.peakRssMiB.toFixed(0)} | ${s.failures} |`);
 row('this service', store, oursSummary);
+if (compareSynchronous) row('this service', 'SQLite (WAL), synchronous=full', summarize(oursFull));
 row('bare baseline', 'SQLite (WAL), 1 process', baselineSummary);
 console.log(`\nratio ours / baseline (events/s, median): ${(oursSummary.eventsPerSecond / baselineSummary.eventsPerSecond).toFixed(2)}`);
+if (compareSynchronous) {
+  console.log(`ratio synchronous=full / normal (events/s, median): ${(summarize(oursFull).eventsPerSecond / oursSummary.eventsPerSecond).toFixed(2)}`);
+}

@@ -169,6 +169,12 @@ async function main(): Promise<void> {
   await ensureBootstrapAdmin(deps, adminToken);
   const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  // Node closes idle keep-alive sockets after 5 s; on a loaded machine the client may reuse one just
+  // as it closes (ECONNRESET on a POST it cannot resend). Idle sockets stay open for the whole run.
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 600_000;
+    server.requestTimeout = 0;
+  }
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const catalogue = datasetCatalogueOf(deps);
 

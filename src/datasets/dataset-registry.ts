@@ -7,6 +7,7 @@
  * Specs are validated when the app is built: a bad spec stops start-up with the file name and the
  * path of every problem (a ConfigError, like a bad environment variable).
  */
+import aiArtifactIntegrityMaturity from '../../schemas/datasets/ai-artifact-integrity-maturity.json';
 import aiBoundaryGapsBySector from '../../schemas/datasets/ai-boundary-gaps-by-sector.json';
 import aiPlatformAccessControls from '../../schemas/datasets/ai-platform-access-controls.json';
 import aiTransferVolume from '../../schemas/datasets/ai-transfer-volume.json';
@@ -20,6 +21,7 @@ export const REGISTERED_DATASET_FILES: Readonly<Record<string, unknown>> = {
   'ai-platform-access-controls.json': aiPlatformAccessControls,
   'training-integrity-verification.json': trainingIntegrityVerification,
   'ai-boundary-gaps-by-sector.json': aiBoundaryGapsBySector,
+  'ai-artifact-integrity-maturity.json': aiArtifactIntegrityMaturity,
 };
 
 /** Shares may add up to 1 exactly; this absorbs decimal rounding such as 0.1 + 0.2. */

@@ -51,7 +51,7 @@ export const RETRY_AFTER_SECONDS: Record<StoreFaultKind, number> = {
 /** What /readyz and problem details say, and what the operator does about it. */
 export const STORE_FAULT_ADVICE: Record<StoreFaultKind, string> = {
   busy: 'The store is momentarily busy.',
-  unreachable: 'The database is unreachable; the service reconnects by itself once it is back.',
+  unreachable: 'The database is unreachable; connections are reopened as soon as it is back.',
   'disk-full': 'The database disk is full; ingest resumes by itself once space is freed on the data volume.',
   'read-only': 'The database is read-only (file system or data directory not writable); ingest resumes once it is writable again.',
   'io-error': 'The database reported an I/O error; check the data volume. Ingest resumes once writes succeed.',

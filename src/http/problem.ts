@@ -115,7 +115,7 @@ export function createErrorHandler(
       const retryAfter = String(RETRY_AFTER_SECONDS[fault]);
       // The driver's code names the real cause (SQLITE_FULL, ECONNRESET, 57P01); messages of store
       // errors carry no submitted values, only the driver's wording.
-      const cause = { requestId: c.get('requestId') as string | undefined, fault, code: driverCode(error), message: error.message.slice(0, 200) };
+      const cause = { requestId: c.get('requestId') as string | undefined, fault, code: driverCode(error), reason: error.message.slice(0, 200) };
       if (fault === 'busy') {
         logger.warn('store busy', cause);
         return problemResponse(c, 'store-busy', 'The store is momentarily busy. Retry after the indicated delay.', {}, { 'retry-after': retryAfter });

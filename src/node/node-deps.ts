@@ -13,7 +13,7 @@ import { loadSecrets } from './secrets-file';
 import { createNodeStaticAssets } from './static-assets';
 
 export function openDatabase(
-  env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_SCHEMA'>,
+  env: Pick<Environment, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_SCHEMA'> & Partial<Pick<Environment, 'SQLITE_SYNCHRONOUS'>>,
   logger?: Logger,
 ): Database {
   const url = env.DATABASE_URL;
@@ -24,11 +24,11 @@ export function openDatabase(
       ...(env.DATABASE_SCHEMA ? { searchPath: env.DATABASE_SCHEMA } : {}),
       // The connection is dropped and reopened on the next query; requests in flight answer 503.
       onConnectionError: (error) =>
-        logger?.warn('database connection lost', { code: (error as { code?: unknown }).code as string | undefined, message: error.message.slice(0, 200) }),
+        logger?.warn('database connection lost', { code: (error as { code?: unknown }).code as string | undefined, reason: error.message.slice(0, 200) }),
     });
   }
   prepareSqliteFile(sqlitePathFromUrl(url));
-  return createSqliteDatabase(url);
+  return createSqliteDatabase(url, { synchronous: env.SQLITE_SYNCHRONOUS ?? 'normal' });
 }
 
 export interface NodeDepsOptions {

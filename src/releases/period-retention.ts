@@ -7,6 +7,10 @@
  * with 503s) and exceed what one D1 batch may do. This is safe to split off: the release never
  * depends on the deletes, and if the process dies midway, `purgeReleasedPeriods` (run before every
  * scheduled release) finishes the job. An audit entry records when a period's data was gone.
+ *
+ * Its counts are the rows the finishing run deleted. When that run finishes an interrupted purge, the
+ * interrupted run's deletes committed chunk by chunk and left no record, so the entry says
+ * `countsArePartial: true` rather than present a smaller figure as the whole purge.
  */
 import { writeWithAudit } from '../audit/audit-log';
 import type { AppDeps } from '../deps';
@@ -26,7 +30,12 @@ type RetentionDeps = Pick<AppDeps, 'database' | 'clock' | 'logger'>;
 export async function purgePeriodData(
   deps: RetentionDeps,
   period: string,
-  options: { chunkRows?: number; onChunk?: (deleted: number) => void } = {},
+  options: {
+    chunkRows?: number;
+    onChunk?: (deleted: number) => void;
+    /** Finishing a purge an earlier run began: rows it deleted are not in this run's counts. */
+    resumesInterruptedPurge?: boolean;
+  } = {},
 ): Promise<RetentionResult> {
   const chunk = options.chunkRows ?? RETENTION_CHUNK_ROWS;
   const { db } = deps.database;
@@ -45,7 +54,7 @@ export async function purgePeriodData(
     actorRole: 'system',
     action: 'release.retention_completed',
     subject: `period:${period}`,
-    details: { period, countersDeleted, replayGuardsDeleted },
+    details: { period, countersDeleted, replayGuardsDeleted, ...(options.resumesInterruptedPurge ? { countsArePartial: true } : {}) },
   });
   return { period, countersDeleted, replayGuardsDeleted };
 }
@@ -55,7 +64,7 @@ export async function purgeReleasedPeriods(deps: RetentionDeps): Promise<Retenti
   const results: RetentionResult[] = [];
   for (const period of await listReleasedPeriodsWithData(deps.database.db)) {
     deps.logger.warn('finishing retention of a released period', { period });
-    results.push(await purgePeriodData(deps, period));
+    results.push(await purgePeriodData(deps, period, { resumesInterruptedPurge: true }));
   }
   return results;
 }

@@ -163,7 +163,8 @@ function forecastDataset(
   yearOf: (charges: readonly { rho: number; delta: number }[]) => PrivacyLoss,
 ): DatasetForecast {
   const { plan, spec } = dataset;
-  const keys = Object.values(dataset.domains).reduce((product, domain) => product * domain.length, 1);
+  const declaredKeys = (dataset as { publicKeys?: readonly string[] | null }).publicKeys;
+  const keys = declaredKeys ? declaredKeys.length : Object.values(dataset.domains).reduce((product, domain) => product * domain.length, 1);
   const l0 = plan.maxCellsPerContributor;
   const expectedOrganizationsPerKey = (organizations * Math.min(l0, keys)) / keys;
   const charge = { rho: plan.accounting.rhoCharged, delta: plan.accounting.delta };
@@ -205,12 +206,37 @@ interface PublicationRule {
   description: string;
   noise: NoiseDistribution;
   noiseStandardDeviation: number;
-  /** A key with n organizations is published iff n + noise >= threshold (and n >= k, implied by threshold > k). */
+  /**
+   * A key with n organizations is published iff n + noise >= threshold: the selection threshold (which
+   * exceeds k, so n >= k is implied) or, with public keys, k itself on the noisy organization count.
+   */
   threshold: number;
 }
 
+/** Public keys: suppression on the noisy organization count, as the release plan states it. */
+interface SuppressionRule {
+  minNoisyOrganizations: number;
+  measure: string;
+}
+
 function publicationRuleOf(dataset: CataloguedDataset): PublicationRule {
-  const { selection } = dataset.plan;
+  const { plan } = dataset;
+  const suppression = (plan as { suppression?: SuppressionRule | null }).suppression;
+  if (suppression) {
+    const measure = plan.measures.find((each) => each.name === suppression.measure);
+    if (!measure) throw new Error(`plan of ${dataset.spec.id}: suppression reads a measure it does not have`);
+    return {
+      keySelection: 'public-keys',
+      description:
+        `public keys: every key has a row; it is published when its noisy organization count reaches k = ${suppression.minNoisyOrganizations}, ` +
+        'and marked suppressed otherwise',
+      noise: noiseFromDescription(measure.noise),
+      noiseStandardDeviation: measure.noiseStandardDeviation,
+      threshold: suppression.minNoisyOrganizations,
+    };
+  }
+  const { selection } = plan;
+  if (!selection) throw new Error(`plan of ${dataset.spec.id}: neither key selection nor suppression`);
   return {
     keySelection: 'private-selection',
     description:

@@ -35,13 +35,14 @@ describe('dataset specs', () => {
     expect(Object.keys(REGISTERED_DATASET_FILES).sort()).toEqual(onDisk);
   });
 
-  it('ships the four datasets of the architecture, valid, with budget shares adding up to at most 1', () => {
+  it('ships the four datasets of the architecture and the CoSAI maturity dataset, valid, with budget shares adding up to at most 1', () => {
     const specs = loadDatasetSpecs();
     expect(specs.map((spec) => spec.id)).toEqual([
       'ai-transfer-volume',
       'ai-platform-access-controls',
       'training-integrity-verification',
       'ai-boundary-gaps-by-sector',
+      'ai-artifact-integrity-maturity',
     ]);
     expect(specs.reduce((sum, spec) => sum + spec.budgetShare, 0)).toBeLessThanOrEqual(1 + 1e-9);
   });

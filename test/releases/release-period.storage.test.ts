@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundledDatasetSpecs } from '../../src/datasets/dataset-registry';
 import { AppError } from '../../src/errors';
 import { datasetCatalogueOf } from '../../src/releases/dataset-catalogue';
+import { purgePeriodData, purgeReleasedPeriods } from '../../src/releases/period-retention';
 import { findDuePeriods, releaseDuePeriods, releasePeriod } from '../../src/releases/release-period';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { TEST_DIALECTS } from '../support/test-database';
@@ -25,6 +27,9 @@ const refusal = async (promise: Promise<unknown>) => {
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 };
+
+/** Every period releases each dataset of the catalogue once. */
+const DATASETS = bundledDatasetSpecs().length;
 
 describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
   let testApp: TestApp;
@@ -89,8 +94,8 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     await release();
     const error = await refusal(release());
     expect(error.code).toBe('already-released');
-    expect(await countRows(testApp.deps.database, 'releases')).toBe(4);
-    expect(await countRows(testApp.deps.database, 'budget_ledger')).toBe(4);
+    expect(await countRows(testApp.deps.database, 'releases')).toBe(DATASETS);
+    expect(await countRows(testApp.deps.database, 'budget_ledger')).toBe(DATASETS);
   });
 
   it('under concurrent attempts writes exactly one release and one charge per dataset', async () => {
@@ -102,8 +107,8 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     for (const attempt of attempts) {
       if (attempt.status === 'rejected') expect(['conflict', 'already-released']).toContain((attempt.reason as AppError).code);
     }
-    expect(await countRows(testApp.deps.database, 'releases', PERIOD)).toBe(4);
-    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(4);
+    expect(await countRows(testApp.deps.database, 'releases', PERIOD)).toBe(DATASETS);
+    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(DATASETS);
     const audit = await testApp.deps.database.db.selectFrom('audit_log').select('seq').where('action', '=', 'release.published').execute();
     expect(audit).toHaveLength(1);
   });
@@ -134,7 +139,7 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     testApp.clock.advance(15 * 60_000);
     const result = await release();
     expect(result.resumed).toBe(true);
-    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(4);
+    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(DATASETS);
     expect((await refusal(release())).code).toBe('already-released');
   });
 
@@ -165,7 +170,7 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
 
     const redone = await release(PERIOD, { takeOverStartedLock: true });
     expect(redone.resumed).toBe(true);
-    expect(await countRows(database, 'budget_ledger', PERIOD)).toBe(4);
+    expect(await countRows(database, 'budget_ledger', PERIOD)).toBe(DATASETS);
   });
 
   it('retention interrupted by a failure is finished by the next scheduled run, and audited', async () => {
@@ -190,7 +195,7 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     expect(failed).toBe(true);
     expect(result.retentionComplete).toBe(false);
     expect(await countRows(testApp.deps.database, 'counters', PERIOD)).toBe(20);
-    expect(await countRows(testApp.deps.database, 'releases', PERIOD)).toBe(4);
+    expect(await countRows(testApp.deps.database, 'releases', PERIOD)).toBe(DATASETS);
 
     // Asking to release it again says that its retention is unfinished and how to finish it.
     const again = await releasePeriod(testApp.deps, { period: PERIOD, actor: SYSTEM_ACTOR }).catch((error: unknown) => error);
@@ -203,10 +208,45 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     expect(await countRows(testApp.deps.database, 'counters', PERIOD)).toBe(0);
     expect(await countRows(testApp.deps.database, 'replay_guards', PERIOD)).toBe(0);
     const audit = await db.selectFrom('audit_log').select('details').where('action', '=', 'release.retention_completed').execute();
-    expect(audit.map((row) => JSON.parse(row.details))).toEqual([{ period: PERIOD, countersDeleted: 20, replayGuardsDeleted: 30 }]);
+    expect(audit.map((row) => JSON.parse(row.details))).toEqual([{ period: PERIOD, countersDeleted: 20, replayGuardsDeleted: 30, countsArePartial: true }]);
     const done = await releasePeriod(testApp.deps, { period: PERIOD, actor: SYSTEM_ACTOR }).catch((error: unknown) => error);
     expect(done).toMatchObject({ code: 'already-released', extensions: { retentionComplete: true } });
     expect((done as Error).message).not.toMatch(/retention/);
+  });
+
+  it('a purge interrupted after deleting some rows is finished later, and its audit entry is labelled partial', async () => {
+    await insertCounters(testApp.testDatabase.database, crowd(20));
+    await insertReplayGuards(testApp.testDatabase.database, PERIOD, 30);
+    testApp.clock.set(AFTER_GRACE);
+    await release();
+    // The release's own purge was complete: its entry is not partial.
+    const db = testApp.deps.database.db;
+    const entries = async () =>
+      (await db.selectFrom('audit_log').select('details').where('action', '=', 'release.retention_completed').orderBy('seq').execute()).map((row) =>
+        JSON.parse(row.details),
+      );
+    expect(await entries()).toEqual([{ period: PERIOD, countersDeleted: 20, replayGuardsDeleted: 30 }]);
+
+    // Another released period whose purge dies after its first chunk of 8 counter rows.
+    await insertCounters(testApp.testDatabase.database, crowd(20, { period: NEXT_PERIOD }));
+    await insertReplayGuards(testApp.testDatabase.database, NEXT_PERIOD, 12);
+    await db
+      .insertInto('period_releases')
+      .values({ period: NEXT_PERIOD, status: 'completed', started_at: AFTER_GRACE.toISOString(), completed_at: AFTER_GRACE.toISOString() })
+      .execute();
+    const interrupted = await purgePeriodData(testApp.deps, NEXT_PERIOD, {
+      chunkRows: 8,
+      onChunk: () => {
+        throw new Error('process killed');
+      },
+    }).catch((error: unknown) => error);
+    expect(interrupted).toBeInstanceOf(Error);
+    expect(await countRows(testApp.deps.database, 'counters', NEXT_PERIOD)).toBe(12);
+
+    const finished = await purgeReleasedPeriods(testApp.deps);
+    expect(finished).toEqual([{ period: NEXT_PERIOD, countersDeleted: 12, replayGuardsDeleted: 12 }]);
+    // The entry does not present the finishing run's 12 rows as the whole purge of 20.
+    expect((await entries()).at(-1)).toEqual({ period: NEXT_PERIOD, countersDeleted: 12, replayGuardsDeleted: 12, countsArePartial: true });
   });
 
   it('chains each dataset: release N+1 names release N and the hash of its datapackage.json', async () => {
@@ -228,9 +268,10 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
   it('releases an empty period as empty datasets (publishing never depends on whether anyone contributed)', async () => {
     testApp.clock.set(AFTER_GRACE);
     const result = await release();
-    expect(result.releases).toHaveLength(4);
+    const datasets = datasetCatalogueOf(testApp.deps).datasets.length;
+    expect(result.releases).toHaveLength(datasets);
     for (const published of result.releases) expect(published.rows).toBe(0);
-    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(4);
+    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(datasets);
   });
 
   it('releaseDuePeriods releases every ended period since the first consent, oldest first, and is idempotent', async () => {

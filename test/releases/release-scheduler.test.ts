@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SchedulerTimers, startReleaseScheduler } from '../../src/node/release-scheduler';
+import { bundledDatasetSpecs } from '../../src/datasets/dataset-registry';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { AFTER_GRACE, crowd, insertCounters, TEST_RELEASE_CONFIG } from './release-fixtures';
 
@@ -70,7 +71,7 @@ describe('in-process release scheduler', () => {
     await Promise.all([one.runOnce(), two.runOnce()]);
     await Promise.all([one.stop(), two.stop()]);
     const ledger = await testApp.deps.database.db.selectFrom('budget_ledger').select('dataset_id').where('period', '=', '2026-W48').execute();
-    expect(ledger).toHaveLength(4);
+    expect(ledger).toHaveLength(bundledDatasetSpecs().length);
   });
 
   it('logs and survives a failing check', async () => {

@@ -51,7 +51,9 @@ describe('planCoalition', () => {
     expect(plan.perYear.epsilon).toBeLessThanOrEqual(plan.yearlyCap.epsilon);
     expect(plan.perYear.epsilon).toBeGreaterThan(7.7);
     expect(plan.yearlyCap.epsilon).toBeLessThan(8);
-    expect(plan.perYear.delta).toBeCloseTo(1e-6 + 4 * config.selectionDelta, 15);
+    // Deltas: the conversion's, plus the key-selection delta each period spends (none with public keys).
+    const selectionDeltaPerPeriod = datasetCatalogueOf(deps).periodBudget.delta - 1e-6;
+    expect(plan.perYear.delta).toBeCloseTo(1e-6 + 4 * selectionDeltaPerPeriod, 15);
     expect(plan.assumptions.length).toBeGreaterThan(0);
   });
 
@@ -60,10 +62,13 @@ describe('planCoalition', () => {
     const catalogue = datasetCatalogueOf(deps);
     expect(plan.datasets.map((dataset) => dataset.datasetId)).toEqual(catalogue.datasets.map((dataset) => dataset.spec.id));
     for (const forecast of plan.datasets) {
-      const { plan: releasePlan, domains } = catalogue.get(forecast.datasetId)!;
-      expect(forecast.keys).toBe(Object.values(domains).reduce((product, domain) => product * domain.length, 1));
+      const catalogued = catalogue.get(forecast.datasetId)!;
+      const { plan: releasePlan, domains } = catalogued;
+      const declaredKeys = (catalogued as { publicKeys?: readonly string[] | null }).publicKeys;
+      expect(forecast.keys).toBe(declaredKeys ? declaredKeys.length : Object.values(domains).reduce((product, domain) => product * domain.length, 1));
       expect(forecast.expectedOrganizationsPerKey).toBeCloseTo((300 * Math.min(releasePlan.maxCellsPerContributor, forecast.keys)) / forecast.keys, 9);
-      expect(forecast.publication.organizationsFor50Percent).toBe(releasePlan.selection.threshold);
+      // Symmetric noise: half the time from the threshold itself (the selection threshold, or k with public keys).
+      expect(forecast.publication.organizationsFor50Percent).toBe(releasePlan.selection?.threshold ?? catalogued.k);
       expect(forecast.publication.organizationsFor95Percent).toBeGreaterThan(forecast.publication.organizationsFor50Percent);
       expect(forecast.measures.map((measure) => measure.ci95HalfWidth)).toEqual(releasePlan.measures.map((measure) => measure.ci95HalfWidth));
       for (const measure of forecast.measures) {

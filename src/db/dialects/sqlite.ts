@@ -51,12 +51,17 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectConfi
   };
 }
 
-export function createSqliteDatabase(url: string): Database {
+export interface SqliteOptions {
+  /** `normal` (default) or `full`: what a power failure may lose; see SQLITE_SYNCHRONOUS in src/config.ts. */
+  synchronous?: 'normal' | 'full';
+}
+
+export function createSqliteDatabase(url: string, options: SqliteOptions = {}): Database {
   const path = sqlitePathFromUrl(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   // The default page cache (2 MiB) is far smaller than the replay-guard and counter indexes of a

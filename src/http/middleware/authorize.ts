@@ -1,12 +1,19 @@
 /**
  * Bearer authentication and role checks. Each route group admits only the roles that need it:
  * ingest tokens reach only the ingest endpoint; API keys reach only their role's routes.
+ *
+ * `authenticateBearer` runs once for every /v1 request that presents an Authorization header: a
+ * client with too many recent failures is refused before its token is looked up, a failed lookup
+ * is counted against its address, and a valid token sets the principal that the rate limit per
+ * credential and the role checks below then use.
  */
 import { createMiddleware } from 'hono/factory';
 import type { ApiRole, Principal } from '../../auth/principal';
 import { AppError } from '../../errors';
 import { authenticate } from '../../registry/registry-service';
 import type { AppEnv } from '../app-env';
+import { clientAddressOf } from '../client-address';
+import type { AuthenticationFailureLimiter } from './rate-limit';
 
 export type Admission = ApiRole | 'ingest';
 
@@ -19,20 +26,38 @@ export function admits(principal: Principal, admissions: readonly Admission[]): 
   return principal.kind === 'instance' ? admissions.includes('ingest') : admissions.includes(principal.role);
 }
 
-/** Resolves the caller; 401 when no valid credential, 403 when its role is not admitted. */
-export function requireRole(...admissions: Admission[]) {
+function unauthenticated(): AppError {
+  return new AppError('unauthenticated', 'Send a valid, unrevoked token as "Authorization: Bearer <token>".', {}, {
+    'www-authenticate': 'Bearer realm="telemetry-aggregator"',
+  });
+}
+
+/** Resolves a presented bearer token to the principal, limiting failures per client address. */
+export function authenticateBearer(failures: AuthenticationFailureLimiter) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
+    const header = c.req.header('authorization');
+    if (header === undefined) return next();
+    const client = clientAddressOf(c);
+    failures.assertAllowed(client);
+    const token = bearerToken(header);
     const principal = token ? await authenticate(c.var.deps, token) : undefined;
     if (!principal) {
-      throw new AppError('unauthenticated', 'Send a valid, unrevoked token as "Authorization: Bearer <token>".', {}, {
-        'www-authenticate': 'Bearer realm="telemetry-aggregator"',
-      });
+      failures.recordFailure(client);
+      throw unauthenticated();
     }
+    c.set('principal', principal);
+    await next();
+  });
+}
+
+/** 401 when no valid credential was presented, 403 when its role is not admitted. */
+export function requireRole(...admissions: Admission[]) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const principal = c.get('principal') as Principal | undefined;
+    if (!principal) throw unauthenticated();
     if (!admits(principal, admissions)) {
       throw new AppError('forbidden', `This route requires one of: ${admissions.join(', ')}.`);
     }
-    c.set('principal', principal);
     await next();
   });
 }

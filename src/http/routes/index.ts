@@ -3,10 +3,10 @@
  * app.ts mounts it beside the consoles.
  */
 import { bodyLimit } from 'hono/body-limit';
-import { hashToken } from '../../auth/tokens';
 import type { AppDeps } from '../../deps';
 import type { App } from '../app-env';
-import { createRateLimiter } from '../middleware/rate-limit';
+import { authenticateBearer } from '../middleware/authorize';
+import { AuthenticationFailureLimiter, createRateLimiter, principalKey } from '../middleware/rate-limit';
 import { createOpenApiApp } from '../openapi-app';
 import { problemResponse } from '../problem';
 import { registerAdminRoutes } from './admin';
@@ -27,22 +27,20 @@ export function createApiRoutes(deps: AppDeps): App {
   const api = createOpenApiApp();
   registerHealth(api);
 
+  // Every /v1 request that presents a token is authenticated first, ingest included, so failed
+  // attempts are limited per client and the limits below key on the principal, not on the header.
+  api.use('/v1/*', authenticateBearer(new AuthenticationFailureLimiter(deps.clock, deps.config.authFailuresPerMinute)));
+
   // Ingest brings its own limits: a per-instance rate and a body limit checked after decompression.
   // It is registered before the /v1 limits below, and Hono runs a route's chain in registration
   // order: the ingest handler always answers, so the limits registered after it never run for it.
   registerIngestBatch(api, deps);
 
-  // Every other /v1 request: one rate per credential across all of them, and small JSON bodies.
+  // Every other /v1 request: one rate per authenticated credential across all of them (anonymous
+  // requests to the public routes are bounded by concurrency in app.ts), and small JSON bodies.
   api.use(
     '/v1/*',
-    createRateLimiter({
-      clock: deps.clock,
-      perMinute: deps.config.apiRatePerMinute,
-      keyOf: (c) => {
-        const authorization = c.req.header('authorization');
-        return authorization ? hashToken(authorization).slice(0, 32) : undefined;
-      },
-    }),
+    createRateLimiter({ clock: deps.clock, perMinute: deps.config.apiRatePerMinute, keyOf: principalKey }),
     bodyLimit({
       maxSize: DEFAULT_BODY_LIMIT_BYTES,
       onError: (c) => problemResponse(c, 'payload-too-large', `Request bodies are limited to ${DEFAULT_BODY_LIMIT_BYTES} bytes.`),
