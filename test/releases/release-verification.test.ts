@@ -69,7 +69,7 @@ describe('release verification', () => {
     const offline = await runVerify(folder, '--chain');
     expect(offline.stdout).toContain('verified 3 release(s)');
     expect(offline.code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('a single downloaded release verifies on its own; --chain fails without its previous release, and a previous release that differs fails', async () => {
     const [w47, w48] = [releases[1]!, releases[2]!].map((result) => result.releases.find((release) => release.datasetId === 'ai-transfer-volume')!.id);
