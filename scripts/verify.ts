@@ -1,7 +1,8 @@
 /**
  * Verifies release packages the way a researcher would: every file's size and SHA-256 against
  * datapackage.json, the Ed25519 signature over its RFC 8785 canonical bytes with a key from the
- * service's JWKS, and the chain link to the previous release.
+ * service's JWKS, the DSSE-signed in-toto provenance (provenance.intoto.jsonl) the descriptor names,
+ * and the chain link to the previous release.
  *
  *   npm run verify -- https://telemetry.example/v1/releases/<id>            one release (+ its link)
  *   npm run verify -- https://telemetry.example/v1/releases/<id> --chain    every release back to the first

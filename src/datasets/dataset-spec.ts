@@ -89,6 +89,34 @@ const flagsDimensionSchema = z
 
 const dimensionSchema = z.discriminatedUnion('kind', [columnDimensionSchema, casesDimensionSchema, flagsDimensionSchema]);
 
+/** The vocabularies a dataset's categories may come from (the published names of AI supply-chain work). */
+export const VOCABULARIES = ['cosai-ws1-maturity-model', 'openssf-model-signing', 'slsa', 'in-toto', 'spdx-3'] as const;
+
+/**
+ * Catalogue metadata for AI supply-chain researchers: the research question of the Coalition for
+ * Secure AI (CoSAI) that the dataset answers, and the vocabularies its categories come from, with
+ * links, so a researcher can map a dimension to the framework they already use.
+ */
+const catalogueSchema = z
+  .object({
+    researchQuestion: prose.max(600),
+    researchQuestionSource: z.object({ title: prose.max(200), url: z.url() }).strict(),
+    vocabularies: z
+      .array(
+        z
+          .object({
+            id: z.enum(VOCABULARIES),
+            title: prose.max(200),
+            url: z.url(),
+            /** What of the vocabulary the dataset uses, and for which of its dimensions. */
+            usedFor: prose.max(600),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
 export const datasetSpecSchema = z
   .object({
     $schema: z.string().optional(),
@@ -143,6 +171,8 @@ export const datasetSpecSchema = z
         knownBiases: z.array(prose).min(1),
       })
       .strict(),
+    /** Where the dataset sits in the AI supply-chain community's work (optional; see catalogueSchema). */
+    catalogue: catalogueSchema.optional(),
   })
   .strict()
   .superRefine((spec, context) => {

@@ -1,14 +1,14 @@
 /**
  * A release as a Frictionless Data Package (https://specs.frictionlessdata.io/data-package/):
- * datapackage.json describing two tidy files with the same rows, data.csv and data.json (the
- * post-processed values, one row per key and measure with its status), and noisy-measurements.csv
- * (the unprocessed noisy values with their noise sd), each with its size and SHA-256, a Table Schema whose fields have titles, descriptions and units, a `privacy`
+ * datapackage.json describing tidy files with the same rows, data.csv, data.json and data.parquet
+ * (typed columns, for DuckDB / pandas / Arrow; the post-processed values, one row per key and
+ * measure with its status), and noisy-measurements.csv (the unprocessed noisy values with their
+ * noise sd), each with its size and SHA-256, a Table Schema whose fields have titles, descriptions and units, a `privacy`
  * section stating the guarantee and every noise parameter, and a `chain` section naming the
  * previous release of the same dataset and the hash of its datapackage.json.
  *
  * The descriptor is serialised once, in RFC 8785 canonical form; those bytes are what is hashed,
  * signed, stored and served, so a researcher can verify the downloaded file as it is.
- * Parquet is not produced: no well-kept pure-JS writer fits (see docs/releases.md).
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Period } from '../periods/period';
@@ -17,12 +17,18 @@ import type { CataloguedDataset, PeriodBudget } from './dataset-catalogue';
 import { keySelectionStatement, MEASURE_UNITS } from './dataset-catalogue';
 import type { ReleaseConfiguration } from './release-configuration';
 import { BYTE_UNITS, type Measure } from '../datasets/dataset-spec';
+import { parquetOf } from './parquet-file';
+import { PROVENANCE_PATH, type ProvenanceInput } from './provenance';
+import { SPDX_MEDIA_TYPE, SPDX_PATH, spdxDocument } from './spdx-document';
 import { canonicalJsonText, sha256Hex, utf8 } from './release-signing';
+import { SERVICE_NAME, SERVICE_VERSION } from './service-identity';
+import { PARQUET_MEDIA_TYPE } from './stored-file-content';
 
 export const DATAPACKAGE_PATH = 'datapackage.json';
 export const CSV_PATH = 'data.csv';
 export const JSON_PATH = 'data.json';
 export const NOISY_MEASUREMENTS_PATH = 'noisy-measurements.csv';
+export const PARQUET_PATH = 'data.parquet';
 
 export interface ChainLink {
   id: string;
@@ -56,7 +62,8 @@ export interface PackageInput {
 export interface PackageFile {
   path: string;
   mediaType: string;
-  content: string;
+  /** Text for text files, bytes for binary ones (data.parquet). */
+  content: string | Uint8Array;
   bytes: number;
   sha256: string;
 }
@@ -344,8 +351,8 @@ function csvOf(rows: readonly TidyRow[], columns: readonly string[]): string {
   return stringify(rows as TidyRow[], { header: true, columns: columns as string[], record_delimiter: 'unix' });
 }
 
-async function packageFile(path: string, mediaType: string, content: string): Promise<PackageFile> {
-  const bytes = utf8(content);
+export async function packageFile(path: string, mediaType: string, content: string | Uint8Array): Promise<PackageFile> {
+  const bytes = typeof content === 'string' ? utf8(content) : content;
   return { path, mediaType, content, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
 }
 
@@ -364,7 +371,30 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
     'text/csv',
     csvOf(noisyMeasurementRows(dataset, period.id, input.cells), noisySchema.fields.map((field) => field.name)),
   );
+  const parquet = await packageFile(PARQUET_PATH, PARQUET_MEDIA_TYPE, parquetOf(schema.fields, rows, `${SERVICE_NAME} version ${SERVICE_VERSION}`));
   const base = input.baseUrl?.replace(/\/+$/, '');
+  const privacy = privacySection(dataset, input.periodBudget);
+  const spdx = await packageFile(
+    SPDX_PATH,
+    SPDX_MEDIA_TYPE,
+    `${JSON.stringify(
+      spdxDocument({
+        releaseId,
+        spec,
+        catalogue: spec.catalogue,
+        period,
+        createdAt: input.createdAt,
+        license: input.license,
+        baseUrl: input.baseUrl,
+        rows: rows.length,
+        privacy,
+        periodDescription: `${period.id}, ${period.start.toISOString()} to ${period.end.toISOString()} (UTC)`,
+        files: [csv, json, noisy, parquet],
+      }),
+      null,
+      1,
+    )}\n`,
+  );
   const license = KNOWN_LICENSES[input.license];
   const resource = (file: PackageFile, name: string, format: string, resourceSchema: object = schema) => ({
     name,
@@ -372,7 +402,7 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
     profile: 'tabular-data-resource',
     format,
     mediatype: file.mediaType,
-    encoding: 'utf-8',
+    ...(typeof file.content === 'string' ? { encoding: 'utf-8' } : {}),
     bytes: file.bytes,
     hash: `sha256:${file.sha256}`,
     schema: resourceSchema,
@@ -402,8 +432,32 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
       cells: input.cells.length,
       publishedCells: input.cells.filter((cell) => cell.status === 'published').length,
     },
-    resources: [resource(csv, 'data-csv', 'csv'), resource(json, 'data-json', 'json'), resource(noisy, 'noisy-measurements', 'csv', noisySchema)],
-    privacy: privacySection(dataset, input.periodBudget),
+    resources: [
+      resource(csv, 'data-csv', 'csv'),
+      resource(json, 'data-json', 'json'),
+      resource(parquet, 'data-parquet', 'parquet'),
+      resource(noisy, 'noisy-measurements', 'csv', noisySchema),
+      {
+        name: 'spdx',
+        path: spdx.path,
+        profile: 'data-resource',
+        format: 'json',
+        mediatype: spdx.mediaType,
+        encoding: 'utf-8',
+        bytes: spdx.bytes,
+        hash: `sha256:${spdx.sha256}`,
+        description: 'This release described as an SPDX 3.0.1 dataset_DatasetPackage (JSON-LD): anonymization method, noise, confidentiality, intended use, known biases, update mechanism.',
+      },
+    ],
+    ...(spec.catalogue ? { catalogue: spec.catalogue } : {}),
+    attestations: {
+      provenance: {
+        path: PROVENANCE_PATH,
+        format: 'DSSE envelope (JSON line) around an in-toto Statement v1 with a SLSA provenance v1 predicate, signed with the release key',
+        note: 'Its subjects are every resource above and this datapackage.json, so it is not listed among the resources.',
+      },
+    },
+    privacy,
     configuration: input.configuration,
     chain: {
       position: input.position,
@@ -416,5 +470,24 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
     },
   };
   const canonical = canonicalJsonText(descriptor);
-  return { descriptor, canonical, sha256: await sha256Hex(canonical), files: [csv, json, noisy] };
+  return { descriptor, canonical, sha256: await sha256Hex(canonical), files: [csv, json, noisy, parquet, spdx] };
+}
+
+/** What the provenance attestation states, all of it taken from the built package. */
+export function provenanceInput(built: BuiltPackage, baseUrl: string | undefined): ProvenanceInput {
+  const { descriptor } = built;
+  return {
+    releaseId: descriptor.id,
+    dataset: { id: descriptor.dataset.id, version: descriptor.dataset.version },
+    period: descriptor.dataset.period,
+    privacy: descriptor.privacy,
+    configuration: descriptor.configuration,
+    subjects: [
+      ...built.files.map((file) => ({ name: file.path, digest: { sha256: file.sha256 } })),
+      { name: DATAPACKAGE_PATH, digest: { sha256: built.sha256 } },
+    ],
+    previous: descriptor.chain.previous,
+    auditLogHead: descriptor.chain.auditLogHead,
+    baseUrl,
+  };
 }

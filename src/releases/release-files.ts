@@ -1,5 +1,6 @@
 /**
- * The files a release serves. data.csv and data.json are stored rows; datapackage.json is the
+ * The files a release serves. data.csv, data.json and data.parquet are stored rows (the Parquet
+ * bytes as base64, see stored-file-content.ts); datapackage.json is the
  * stored canonical descriptor; the signature is served raw (64 bytes, for openssl -sigfile) and as
  * base64 text. Every file is addressed by the SHA-256 of its bytes (the ETag).
  */
@@ -10,6 +11,7 @@ import { AppError } from '../errors';
 import { DATAPACKAGE_PATH } from './data-package';
 import { findRelease, findReleaseFile, type ReleaseRow } from './release-repository';
 import { sha256Hex } from './release-signing';
+import { servedContent } from './stored-file-content';
 
 export interface ReleaseFileContent {
   body: string | Uint8Array;
@@ -26,6 +28,8 @@ export async function requireRelease(db: Kysely<DB>, releaseId: string): Promise
 const CONTENT_TYPES: Record<string, string> = {
   'text/csv': 'text/csv; charset=utf-8; header=present',
   'application/json': 'application/json; charset=utf-8',
+  'application/spdx+json': 'application/spdx+json; charset=utf-8',
+  'application/jsonl': 'application/jsonl; charset=utf-8',
 };
 
 export async function readReleaseFile(db: Kysely<DB>, releaseId: string, name: string): Promise<ReleaseFileContent> {
@@ -42,7 +46,7 @@ export async function readReleaseFile(db: Kysely<DB>, releaseId: string, name: s
     default: {
       const file = await findReleaseFile(db, releaseId, name);
       if (!file) throw new AppError('not-found', 'This release has no file with that name; its datapackage.json lists the files.');
-      return { body: file.content, contentType: CONTENT_TYPES[file.media_type] ?? file.media_type, sha256: file.sha256 };
+      return { body: servedContent(file.media_type, file.content), contentType: CONTENT_TYPES[file.media_type] ?? file.media_type, sha256: file.sha256 };
     }
   }
 }

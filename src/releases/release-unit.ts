@@ -16,7 +16,8 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type { AuditEvent } from '../audit/audit-log';
 import type { DB } from '../db/schema';
 import type { CellRelease } from '../privacy';
-import { type BuiltPackage, buildDataPackage } from './data-package';
+import { type BuiltPackage, buildDataPackage, type PackageFile, packageFile, provenanceInput } from './data-package';
+import { PROVENANCE_MEDIA_TYPE, PROVENANCE_PATH, provenanceStatement, signedProvenance } from './provenance';
 import type { PeriodReleasePlan, PlannedDataset, ReleaseActor } from './period-release-plan';
 import {
   type ChainHead,
@@ -32,6 +33,7 @@ import {
   insertSigningKeyQuery,
   ledgerUnchangedGuardQuery,
 } from './release-repository';
+import { storedContent } from './stored-file-content';
 
 /** One dataset's noisy result: the only place where the period's data met randomness. */
 export interface ComputedRelease extends PlannedDataset {
@@ -68,6 +70,8 @@ export interface SignedRelease extends LinkedRelease {
   built: BuiltPackage;
   /** Ed25519 over the canonical datapackage.json, base64. */
   signature: string;
+  /** provenance.intoto.jsonl: the DSSE-signed in-toto statement over the package's files. */
+  provenance: PackageFile;
 }
 
 /** Each dataset's package on its chain head, signed. Deterministic for given inputs. */
@@ -89,7 +93,9 @@ export async function buildSignedPackages(plan: PeriodReleasePlan, basis: WriteB
         cells: entry.release.cells,
       });
       const signature = Buffer.from(await plan.signingKey.sign(new TextEncoder().encode(built.canonical))).toString('base64');
-      return { ...entry, built, signature };
+      const envelope = await signedProvenance(provenanceStatement(provenanceInput(built, plan.baseUrl)), plan.signingKey);
+      const provenance = await packageFile(PROVENANCE_PATH, PROVENANCE_MEDIA_TYPE, envelope);
+      return { ...entry, built, signature, provenance };
     }),
   );
 }
@@ -149,7 +155,7 @@ export function buildReleaseUnit(
     }),
   );
 
-  const writes = packages.flatMap(({ dataset, release, head, built, signature, releaseId, chargeId }) => [
+  const writes = packages.flatMap(({ dataset, release, head, built, signature, provenance, releaseId, chargeId }) => [
     insertReleaseQuery(db, {
       id: releaseId,
       dataset_id: dataset.spec.id,
@@ -162,14 +168,14 @@ export function buildReleaseUnit(
       signature,
       datapackage: built.canonical,
     }),
-    ...built.files.map((file) =>
+    ...[...built.files, provenance].map((file) =>
       insertReleaseFileQuery(db, {
         release_id: releaseId,
         path: file.path,
         media_type: file.mediaType,
         bytes: file.bytes,
         sha256: file.sha256,
-        content: file.content,
+        content: storedContent(file.mediaType, file.content),
       }),
     ),
     insertBudgetChargeQuery(db, {

@@ -1,10 +1,12 @@
 /**
  * Independent verification of a release package, as a researcher would do it: the signature over
  * the bytes of datapackage.json (which must be its RFC 8785 canonical form) with a published key, every listed file's size and SHA-256, and
- * the chain link to the previous release. It uses only WebCrypto and the package's own bytes, so
+ * the chain link to the previous release; and, when the descriptor names one, the DSSE-signed in-toto
+ * provenance statement (its signature and that its subjects are exactly these files' hashes). It uses only WebCrypto and the package's own bytes, so
  * scripts/verify.ts runs it against downloaded files or a folder, and tests run it in-process.
  */
 import { Buffer } from 'node:buffer';
+import { openProvenance, statementMismatches } from './provenance';
 import { canonicalJsonText, type Ed25519PublicJwk, sha256Hex, utf8, verifyWithJwk } from './release-signing';
 
 export interface PackageSource {
@@ -107,6 +109,7 @@ export async function verifyPackage(
 
   const resources = Array.isArray(descriptor.resources) ? (descriptor.resources as DescriptorResource[]) : [];
   if (resources.length === 0) add('resources', false, 'the package lists no resources');
+  const fileHashes = new Map<string, string>([['datapackage.json', result.packageSha256]]);
   for (const resource of resources) {
     const path = typeof resource.path === 'string' ? resource.path : undefined;
     if (!path || path.includes('..') || path.startsWith('/') || /^[a-z]+:/i.test(path)) {
@@ -122,9 +125,57 @@ export async function verifyPackage(
     const actualHash = await sha256Hex(bytes);
     add(`${path} sha256`, expectedHash === actualHash, expectedHash === actualHash ? actualHash : `expected ${expectedHash}, got ${actualHash}`);
     add(`${path} bytes`, resource.bytes === bytes.byteLength, `expected ${String(resource.bytes)}, got ${bytes.byteLength}`);
+    fileHashes.set(path, actualHash);
   }
+  await checkProvenance(source, descriptor, keys, fileHashes, result, add);
   result.ok = checks.every((check) => check.ok);
   return result;
+}
+
+/**
+ * The provenance attestation the signed descriptor names (descriptor.attestations.provenance.path):
+ * it must be there, verify with a published key over its DSSE pre-authentication encoding, and
+ * name exactly the package's files with their hashes. Packages made before attestations name none.
+ */
+async function checkProvenance(
+  source: PackageSource,
+  descriptor: Record<string, unknown>,
+  keys: readonly Ed25519PublicJwk[],
+  fileHashes: ReadonlyMap<string, string>,
+  result: PackageVerification,
+  add: (check: string, ok: boolean, detail: string) => void,
+): Promise<void> {
+  const path = (descriptor.attestations as { provenance?: { path?: unknown } } | undefined)?.provenance?.path;
+  if (path === undefined) {
+    add('provenance', true, 'none (the package predates provenance attestations)');
+    return;
+  }
+  if (typeof path !== 'string' || path.includes('/') || path.includes('..')) {
+    add('provenance', false, `unsafe path ${JSON.stringify(path)}`);
+    return;
+  }
+  const bytes = await source.read(path);
+  if (!bytes) {
+    add(`${path} signature`, false, 'missing (the signed datapackage.json names it)');
+    return;
+  }
+  const opened = await openProvenance(bytes, keys);
+  if (opened.problem || !opened.statement) {
+    add(`${path} signature`, false, opened.problem ?? 'unreadable');
+    return;
+  }
+  add(
+    `${path} signature`,
+    opened.verifiedBy !== undefined,
+    opened.verifiedBy ? `DSSE Ed25519 signature valid (key ${opened.verifiedBy})` : `no signature verifies with the published key its keyid names (${keys.length} published)`,
+  );
+  const problems = statementMismatches(opened.statement, {
+    subjects: fileHashes,
+    datasetId: result.datasetId,
+    period: result.period,
+    previous: result.previous,
+  });
+  add(`${path} statement`, problems.length === 0, problems.length === 0 ? `in-toto subjects match the ${fileHashes.size} files; SLSA provenance names this dataset, period and previous release` : problems.join('; '));
 }
 
 /** Checks that `next` names `previous` (its id and the SHA-256 of its canonical datapackage.json). */

@@ -65,7 +65,7 @@ describe.each(TEST_DIALECTS)('researcher API happy paths on %s', (dialect) => {
     const response = await requestJson(testApp, 'GET', `/v1/releases/${volume().id}`);
     expect(response.status).toBe(200);
     expect(response.json.signature).toMatchObject({ alg: 'EdDSA', crv: 'Ed25519' });
-    expect(response.json.files.map((file: { path: string }) => file.path)).toEqual(['datapackage.json', 'data.csv', 'data.json', 'noisy-measurements.csv']);
+    expect(response.json.files.map((file: { path: string }) => file.path)).toEqual(['datapackage.json', 'data.csv', 'data.json', 'data.parquet', 'noisy-measurements.csv', 'provenance.intoto.jsonl', 'spdx.json']);
     for (const file of response.json.files) {
       const body = await testApp.app.request(file.url);
       const bytes = new Uint8Array(await body.arrayBuffer());
@@ -75,7 +75,7 @@ describe.each(TEST_DIALECTS)('researcher API happy paths on %s', (dialect) => {
   });
 
   it('serves immutable files with strong ETags, a year of caching, 304 on If-None-Match and open CORS', async () => {
-    for (const name of ['datapackage.json', 'data.csv', 'data.json', 'noisy-measurements.csv', 'datapackage.json.sig', 'datapackage.json.sig.b64']) {
+    for (const name of ['datapackage.json', 'data.csv', 'data.json', 'noisy-measurements.csv', 'data.parquet', 'spdx.json', 'provenance.intoto.jsonl', 'datapackage.json.sig', 'datapackage.json.sig.b64']) {
       const path = `/v1/releases/${volume().id}/${name}`;
       const first = await testApp.app.request(path);
       expect(first.status).toBe(200);

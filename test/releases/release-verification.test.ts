@@ -69,7 +69,7 @@ describe('release verification', () => {
     const offline = await runVerify(folder, '--chain');
     expect(offline.stdout).toContain('verified 3 release(s)');
     expect(offline.code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('a single downloaded release verifies on its own; --chain fails without its previous release, and a previous release that differs fails', async () => {
     const [w47, w48] = [releases[1]!, releases[2]!].map((result) => result.releases.find((release) => release.datasetId === 'ai-transfer-volume')!.id);
@@ -135,7 +135,7 @@ describe('release verification', () => {
 
   it('changing any byte of any file makes verification fail', async () => {
     const base = join(folder, latestVolume().id);
-    const names = ['datapackage.json', 'data.csv', 'data.json', 'noisy-measurements.csv', 'datapackage.json.sig'];
+    const names = ['datapackage.json', 'data.csv', 'data.json', 'noisy-measurements.csv', 'data.parquet', 'spdx.json', 'provenance.intoto.jsonl', 'datapackage.json.sig'];
     const files = Object.fromEntries(names.map((name) => [name, new Uint8Array(readFileSync(join(base, name)))]));
     const sourceWith = (changed: string, bytes: Uint8Array) => ({
       read: async (path: string) => (path === changed ? bytes : files[path]),
@@ -163,7 +163,7 @@ describe('release verification', () => {
     const cli = await runVerify(base);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(/✗ data\.csv sha256/);
-  }, 60_000);
+  }, 600_000);
 
   it('a broken chain link is reported', async () => {
     const [older, newer] = await Promise.all(

@@ -6,6 +6,8 @@
  */
 import { createHash, createPublicKey, type JsonWebKey as NodeJsonWebKey, verify as verifySignature } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { Ed25519PublicJwk } from '../../src/releases/release-signing';
+import { verifyPackage } from '../../src/releases/release-verification';
 import { registerConsentingOrg, sendBatch, testEventId, transferEvent, transferEventV2 } from '../support/fixtures';
 import { expectNear, parseCsv } from '../support/release-csv';
 import { expectProblem } from '../support/http-expectations';
@@ -150,6 +152,16 @@ describe('releases on Workers + D1, from the cron trigger', () => {
       expect(verifySignature(null, tampered, publicKey, signature)).toBe(false);
       const csv = await (await target().client.app.request(release.json.links.csv)).text();
       publishedRows += csv.trim().split('\n').length - 1;
+      // The Parquet file, the SPDX document and the DSSE provenance are written on Workers too, and verify.
+      const readFile = async (path: string) => {
+        const response = await target().client.app.request(`/v1/releases/${id}/${path}`);
+        return response.status === 200 ? new Uint8Array(await response.arrayBuffer()) : undefined;
+      };
+      const verification = await verifyPackage({ read: readFile }, jwks.json.keys as Ed25519PublicJwk[]);
+      expect(verification.checks.filter((check) => !check.ok), `${datasetId}`).toEqual([]);
+      expect(verification.checks.map((check) => check.check)).toEqual(
+        expect.arrayContaining(['data.parquet sha256', 'spdx.json sha256', 'provenance.intoto.jsonl signature', 'provenance.intoto.jsonl statement']),
+      );
     }
     // The twenty organizations share a cell, so at least that cell clears k and the DP threshold.
     expect(publishedRows).toBeGreaterThan(0);

@@ -55,6 +55,21 @@ export const ReleaseSummarySchema = z
   })
   .openapi('ReleaseSummary');
 
+const CatalogueMetadataSchema = z
+  .object({
+    researchQuestion: z.string().openapi({ description: 'The Coalition for Secure AI (CoSAI) supply-chain research question this dataset answers.' }),
+    researchQuestionSource: z.object({ title: z.string(), url: z.string() }),
+    vocabularies: z.array(
+      z.object({
+        id: z.enum(['cosai-ws1-maturity-model', 'openssf-model-signing', 'slsa', 'in-toto', 'spdx-3']),
+        title: z.string(),
+        url: z.string(),
+        usedFor: z.string().openapi({ description: 'What of the vocabulary the dataset uses, and for which dimensions.' }),
+      }),
+    ),
+  })
+  .openapi('DatasetCatalogueMetadata', { description: 'Where the dataset sits in AI supply-chain security work: the research question and the vocabularies its categories come from, with links.' });
+
 export const DatasetSummarySchema = z
   .object({
     id: z.string(),
@@ -66,6 +81,7 @@ export const DatasetSummarySchema = z
     measures: z.array(MeasureSchema),
     budgetShare: z.number(),
     privacy: PrivacySummarySchema,
+    catalogue: CatalogueMetadataSchema.nullable(),
     latestRelease: ReleaseSummarySchema.nullable(),
     links: z.object({ self: z.string(), releases: z.string(), console: z.string() }),
   })
@@ -212,6 +228,7 @@ export function datasetSummaryView(dataset: CataloguedDataset, latest: ReleaseSu
       selectionNoiseSd: plan.selection?.noiseStandardDeviation ?? null,
       summary: plan.accounting.summary,
     },
+    catalogue: spec.catalogue ?? null,
     latestRelease: latest ? releaseSummaryView(latest) : null,
     links: { self: `/v1/datasets/${spec.id}`, releases: `/v1/datasets/${spec.id}/releases`, console: `/console/datasets/${spec.id}` },
   };

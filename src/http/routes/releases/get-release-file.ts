@@ -12,7 +12,7 @@ export function registerGetReleaseFile(app: App) {
       method: 'get',
       path: '/v1/releases/{releaseId}/{file}',
       tags: ['Releases'],
-      summary: 'A file of a release: datapackage.json, its detached signature (raw or base64), data.csv, data.json, noisy-measurements.csv',
+      summary: 'A file of a release: datapackage.json, its detached signature (raw or base64), data.csv, data.json, noisy-measurements.csv, data.parquet, spdx.json, provenance.intoto.jsonl',
       description:
         'Relative resource paths in datapackage.json resolve next to it, so Frictionless tools can open the package from its URL. ' +
         'datapackage.json is served in RFC 8785 canonical form: the exact bytes the Ed25519 signature covers. ' +
@@ -27,6 +27,9 @@ export function registerGetReleaseFile(app: App) {
             'application/json': { schema: z.unknown() },
             'text/csv': { schema: z.string() },
             'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+            'application/vnd.apache.parquet': { schema: z.string().openapi({ format: 'binary' }) },
+            'application/spdx+json': { schema: z.unknown() },
+            'application/jsonl': { schema: z.string().openapi({ description: 'provenance.intoto.jsonl: one DSSE envelope (JSON) per line.' }) },
             'text/plain': { schema: z.string() },
           },
         },
