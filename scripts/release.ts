@@ -116,7 +116,7 @@ async function main(): Promise<number> {
       if (values.json) console.log(JSON.stringify({ yearlyBudget: yearly, periodBudget: catalogue.periodBudget, datasets: catalogue.datasets.map((d) => ({ id: d.spec.id, k: d.k, rho: d.rho, plan: d.plan })) }, null, 2));
       else {
         for (const dataset of catalogue.datasets) {
-          console.log(`${dataset.spec.id}: ${dataset.plan.accounting.summary}; k ${dataset.k}, publish if organizations + noise >= ${dataset.plan.selection.threshold}`);
+          console.log(`${dataset.spec.id}: ${dataset.plan.accounting.summary}; k ${dataset.k}, ${dataset.plan.selection ? `publish if organizations + noise >= ${dataset.plan.selection.threshold}` : `${dataset.publicKeys?.length} public keys, suppressed when the noisy organization count < k`}`);
           for (const measure of dataset.plan.measures) console.log(`  ${measure.name.padEnd(24)} noise sd ${measure.noiseStandardDeviation.toPrecision(4)}  95% ±${measure.ci95HalfWidth}`);
         }
         console.log(`period (${deps.config.period}): rho ${catalogue.periodBudget.rhoCharged.toPrecision(3)} = (${catalogue.periodBudget.epsilon.toPrecision(3)}, ${catalogue.periodBudget.delta})-DP per organization`);

@@ -25,7 +25,7 @@ export const BYTE_UNITS = { B: 1, kB: 1_000, MB: 1_000_000, GB: 1_000_000_000 } 
 export type ByteUnit = keyof typeof BYTE_UNITS;
 
 /** Columns every tidy release file has besides the dimensions; a dimension may not take these names. */
-export const RESERVED_COLUMN_NAMES = ['period', 'measure', 'value', 'noise_sd', 'ci95_low', 'ci95_high'] as const;
+export const RESERVED_COLUMN_NAMES = ['period', 'measure', 'status', 'suppression_reason', 'value', 'noisy_value', 'noise_sd', 'ci95_low', 'ci95_high'] as const;
 
 const snakeName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be snake_case (a-z, 0-9, _), starting with a letter');
 /** Dimension values end up in CSV cells and URLs: keep them to plain tokens. */
@@ -127,6 +127,18 @@ export const datasetSpecSchema = z
     keywords: z.array(z.string().min(1).max(60)).default([]),
     filters: z.array(conditionSchema).default([]),
     dimensions: z.array(dimensionSchema).min(1).max(6),
+    /**
+     * `public`: the key space is the cross product of the dimensions' enumerated values (after
+     * filters, minus excludedKeys); every key gets a row in every release, noised whether or not
+     * anyone contributed, and keys whose noisy organization count is below k are marked suppressed.
+     * `private`: keys are selected from the data with DP selection (for a future open dimension).
+     */
+    keys: z.enum(['public', 'private']),
+    /**
+     * Public keys only: combinations that cannot occur, left out of the key space. Each entry names
+     * some dimensions and a value for each; a key matching every named value is left out.
+     */
+    excludedKeys: z.array(z.record(z.string(), dimensionValue)).default([]),
     measures: z.array(z.enum(MEASURES)).min(1),
     bounds: z
       .object({
@@ -219,6 +231,16 @@ export const datasetSpecSchema = z
       }
     });
     if (new Set(spec.measures).size !== spec.measures.length) issue(['measures'], 'measures must be distinct');
+    if (spec.keys === 'public' && !spec.measures.includes('distinct_organizations')) {
+      issue(['measures'], 'a public-keys spec needs distinct_organizations: suppression reads its noisy value');
+    }
+    if (spec.keys === 'private' && spec.excludedKeys.length > 0) issue(['excludedKeys'], 'only a public-keys spec declares its key space');
+    spec.excludedKeys.forEach((pattern, index) => {
+      if (Object.keys(pattern).length === 0) issue(['excludedKeys', index], 'name at least one dimension');
+      for (const name of Object.keys(pattern)) {
+        if (!names.has(name)) issue(['excludedKeys', index, name], `"${name}" is not a dimension of this spec`);
+      }
+    });
     if (spec.bounds.maxBytesPerCell % BYTE_UNITS[spec.byteUnit] !== 0) {
       issue(['bounds', 'maxBytesPerCell'], `must be a whole number of ${spec.byteUnit}`);
     }

@@ -125,7 +125,19 @@ export {
   type NoiseDescription,
   type PrivacyMechanism,
   type ReleaseAccounting,
+  type KeySelection,
   type ReleasePlan,
   type SelectionPlan,
+  type SuppressionPlan,
 } from './release-plan';
-export { prepareRelease, releaseCells, type CellRelease, type PreparedRelease, type ReleasedCell } from './release-cells';
+export {
+  prepareRelease,
+  releaseCells,
+  type CellRelease,
+  type CellStatus,
+  type PreparedRelease,
+  type ReleaseCellsOptions,
+  type ReleasedCell,
+  type SuppressionReason,
+} from './release-cells';
+export { postProcessCell, type MeasureIdentity, type ProcessedValue } from './post-processing';

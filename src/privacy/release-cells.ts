@@ -1,14 +1,24 @@
 /**
- * Executes a release plan on one period's contribution rows: bound -> k-floor -> DP key selection ->
- * noise. This is the only place where data meets randomness; everything it needs to know about privacy
- * is in the plan (release-plan.ts), and everything random comes from the injected source.
+ * Executes a release plan on one period's contribution rows. This is the only place where data meets
+ * randomness; everything it needs to know about privacy is in the plan (release-plan.ts), and
+ * everything random comes from the injected source.
  *
- * Order of operations (each step's privacy argument is in its own module):
- * 1. contribution bounding (L0 cells per contributor, uniformly at random; Linf / [0, C] per cell);
+ * Public keys (the default of every shipped spec): bound -> noise every key -> suppress on the noisy count.
+ * 1. rows outside the declared key space are dropped (they cannot be published), then contribution
+ *    bounding (L0 keys per contributor, uniformly at random; Linf / [0, C] per key);
+ * 2. for EVERY declared key, contributed to or not, one independent noise draw per measure on the
+ *    bounded total (0 when nobody contributed). The set of rows is fixed by the declaration, so it
+ *    reveals nothing;
+ * 3. status: `suppressed` (fewer_than_k_organizations) when the noisy distinct-organization count is
+ *    below k, else `published`. This reads only noisy output: post-processing, no privacy cost.
+ *
+ * Private keys: bound -> k-floor -> DP key selection -> noise.
+ * 1. contribution bounding as above;
  * 2. per cell with >= k distinct contributors, one selection-noise draw decides release;
  * 3. per released cell, one independent noise draw per measure on the bounded total.
- * Cells below the floor consume no randomness and leave no trace in the output. Released cells are
- * returned sorted by cell key, so the output order depends only on the released set.
+ * Cells below the floor consume no randomness and leave no trace in the output.
+ *
+ * Cells are returned sorted by cell key, so the output order depends only on the released set.
  */
 import canonicalize from 'canonicalize';
 import { createAdditiveNoiseMechanism, prepareNoise, type NoisyValue, type PreparedNoise } from './additive-noise-mechanism';
@@ -30,10 +40,21 @@ import {
   type ReleasePlan,
 } from './release-plan';
 
+export type CellStatus = 'published' | 'suppressed';
+export type SuppressionReason = 'fewer_than_k_organizations';
+
 export interface ReleasedCell {
   readonly cell: string;
-  /** One entry per measure, keyed by measure name. */
+  /** One entry per measure, keyed by measure name: the unprocessed noisy measurement. */
   readonly values: Readonly<Record<string, NoisyValue>>;
+  /** Private keys: always published (unselected cells are absent). Public keys: decided on the noisy count. */
+  readonly status: CellStatus;
+  readonly suppressionReason?: SuppressionReason;
+}
+
+export interface ReleaseCellsOptions {
+  /** The declared key space; required for a public-keys plan, refused for a private one. */
+  readonly publicKeys?: readonly string[];
 }
 
 export interface CellRelease {
@@ -45,7 +66,8 @@ export interface CellRelease {
 /** A plan checked against its spec, with its noise samplers set up; reusable across releases. */
 export interface PreparedRelease {
   readonly plan: ReleasePlan;
-  readonly selectionNoise: PreparedNoise;
+  /** Private keys only. */
+  readonly selectionNoise: PreparedNoise | null;
   readonly measureNoise: readonly PreparedNoise[];
 }
 
@@ -62,7 +84,7 @@ export function prepareRelease(plan: ReleasePlan): PreparedRelease {
   }
   return {
     plan: recomputed,
-    selectionNoise: prepareNoise(noiseFromDescription(recomputed.selection.noise)),
+    selectionNoise: recomputed.selection ? prepareNoise(noiseFromDescription(recomputed.selection.noise)) : null,
     measureNoise: recomputed.measures.map((measure) => prepareNoise(noiseFromDescription(measure.noise), measure)),
   };
 }
@@ -72,13 +94,22 @@ export function releaseCells(
   rows: readonly ContributionRow[],
   plan: ReleasePlan | PreparedRelease,
   random: RandomSource | RandomBitStream,
+  options: ReleaseCellsOptions = {},
 ): CellRelease {
   const prepared = 'selectionNoise' in plan ? plan : prepareRelease(plan);
   const { plan: checkedPlan } = prepared;
   const bits = toRandomBitStream(random);
+  const { publicKeys } = options;
+  if (checkedPlan.keys === 'public' && publicKeys === undefined) throw new TypeError('releaseCells: a public-keys plan needs the declared key space');
+  if (checkedPlan.keys === 'private' && publicKeys !== undefined) throw new TypeError('releaseCells: a private-keys plan selects its keys from the data');
+  let keySpace: Set<string> | undefined;
+  if (publicKeys !== undefined) {
+    keySpace = new Set(publicKeys);
+    if (keySpace.size !== publicKeys.length) throw new TypeError('releaseCells: the declared key space lists a key twice');
+  }
 
   const bounded = boundContributions(
-    rows,
+    keySpace === undefined ? rows : rows.filter((row) => keySpace.has(row.cell)),
     {
       maxCellsPerContributor: checkedPlan.maxCellsPerContributor,
       maxCountPerCell: boundOfKind(checkedPlan.measures, 'transfer_count'),
@@ -87,28 +118,47 @@ export function releaseCells(
     bits,
   );
   const totals = totalBoundedContributionsByCell(bounded);
-
-  const { minContributorsPerCell: k, threshold } = checkedPlan.selection;
-  const selectionSampler = prepared.selectionNoise.samplerFactory(bits);
   const mechanisms = checkedPlan.measures.map((measure, index) => ({
     name: measure.name,
     totalsOf: totalsForKind(totals, measure.kind),
     mechanism: createAdditiveNoiseMechanism(prepared.measureNoise[index]!, bits),
   }));
+  const noisyValues = (cell: number | undefined): Record<string, NoisyValue> =>
+    // fromEntries defines own properties, so no measure name (not even "__proto__") can misbehave.
+    Object.fromEntries(
+      mechanisms.map(({ name, totalsOf, mechanism }): [string, NoisyValue] => [name, mechanism.release(cell === undefined ? 0 : totalsOf[cell]!)]),
+    );
+
+  if (publicKeys !== undefined) {
+    const suppression = checkedPlan.suppression!;
+    const indexOfKey = new Map(totals.cellKeys.map((key, index) => [key, index]));
+    // Every declared key, in a fixed order, whether or not anyone contributed: the rows and the
+    // randomness drawn per row do not depend on the data.
+    const cells = [...publicKeys].sort(compareKeys).map((key): ReleasedCell => {
+      const values = noisyValues(indexOfKey.get(key));
+      return values[suppression.measure]!.value < suppression.minNoisyOrganizations
+        ? { cell: key, values, status: 'suppressed', suppressionReason: suppression.reason }
+        : { cell: key, values, status: 'published' };
+    });
+    return { cells, accounting: checkedPlan.accounting };
+  }
+
+  const { minContributorsPerCell: k, threshold } = checkedPlan.selection!;
+  const selectionSampler = prepared.selectionNoise!.samplerFactory(bits);
 
   const released: ReleasedCell[] = [];
   for (let cell = 0; cell < totals.cellKeys.length; cell++) {
     const contributors = totals.distinctContributors[cell]!;
     if (contributors < k) continue; // k-anonymity floor: no noise drawn, nothing recorded
     if (!isCellSelected(contributors, selectionSampler.sample(), threshold, k)) continue;
-    // fromEntries defines own properties, so no measure name (not even "__proto__") can misbehave.
-    const values = Object.fromEntries(
-      mechanisms.map(({ name, totalsOf, mechanism }): [string, NoisyValue] => [name, mechanism.release(totalsOf[cell]!)]),
-    );
-    released.push({ cell: totals.cellKeys[cell]!, values });
+    released.push({ cell: totals.cellKeys[cell]!, values: noisyValues(cell), status: 'published' });
   }
-  released.sort((a, b) => (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0));
+  released.sort((a, b) => compareKeys(a.cell, b.cell));
   return { cells: released, accounting: checkedPlan.accounting };
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The bound of the dataset's measure of this kind, or 0 when it has none (the value is then unused). */

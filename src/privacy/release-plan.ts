@@ -44,6 +44,15 @@ import {
 
 export type PrivacyMechanism = 'gaussian' | 'laplace';
 
+/**
+ * How the released keys (cells) are chosen. `public`: the key space is declared in advance (every
+ * dimension enumerated), so every key gets a row whether or not anyone contributed, and no budget or
+ * delta goes to selection; the k floor becomes post-processing on the noisy organization count
+ * (suppression). `private`: keys come from the data, so which keys appear is decided by noisy DP
+ * selection (partition-selection.ts), for a future spec with an open-ended dimension.
+ */
+export type KeySelection = 'public' | 'private';
+
 export type MeasureKind = 'transfer_count' | 'distinct_organizations' | 'clamped_byte_sum';
 
 interface MeasureSpecBase {
@@ -65,13 +74,21 @@ export type MeasureSpec =
 export interface DatasetPrivacySpec {
   /** L0: the most cells one contributor can influence in this dataset. */
   readonly maxCellsPerContributor: number;
-  /** k: cells with fewer distinct contributors are never released. */
+  /**
+   * k. Private keys: cells with fewer distinct (true) contributors are never released. Public keys:
+   * keys whose NOISY distinct-organization count is below k are published as suppressed.
+   */
   readonly minContributorsPerCell: number;
+  /** Default 'private' (the engine's original behaviour); dataset specs always state it. */
+  readonly keys?: KeySelection;
   /** At most one measure of each kind (the storage row has one count and one byte total). */
   readonly measures: readonly MeasureSpec[];
   /** This dataset's share of the period budget, in zCDP rho. */
   readonly rho: number;
-  /** delta spent on key selection: the probability that any cell of one contributor appears because of them. */
+  /**
+   * delta spent on private key selection: the probability that any cell of one contributor appears
+   * because of them. Not used (0) with public keys.
+   */
   readonly selectionDelta: number;
   readonly mechanism: PrivacyMechanism;
   /** Relative share of the budget for key selection (default 1, like each measure). */
@@ -161,12 +178,28 @@ export type NormalizedDatasetPrivacySpec = Required<Omit<DatasetPrivacySpec, 'me
   readonly measures: readonly (MeasureSpec & { readonly budgetWeight: number })[];
 };
 
+/**
+ * Public keys: the k floor as post-processing. A key whose noisy distinct-organization count is
+ * below k is published with status `suppressed` and no values. It reads only the noisy count, so it
+ * costs no privacy (post-processing of a DP output) and adds no delta.
+ */
+export interface SuppressionPlan {
+  readonly minNoisyOrganizations: number;
+  /** The measure whose noisy value is compared with k (always the distinct-organization count). */
+  readonly measure: string;
+  readonly reason: 'fewer_than_k_organizations';
+}
+
 export interface ReleasePlan {
   readonly planVersion: 1;
   /** The spec with defaults filled in; `releaseCells` re-derives the plan from it and checks it matches. */
   readonly spec: NormalizedDatasetPrivacySpec;
+  readonly keys: KeySelection;
   readonly maxCellsPerContributor: number;
-  readonly selection: SelectionPlan;
+  /** Private keys only: the noisy selection. */
+  readonly selection: SelectionPlan | null;
+  /** Public keys only: suppression on the noisy organization count. */
+  readonly suppression: SuppressionPlan | null;
   readonly measures: readonly MeasurePlan[];
   readonly accounting: ReleaseAccounting;
 }
@@ -176,28 +209,38 @@ export const DEFAULT_CONVERSION_DELTA = 1e-6;
 /** Computes the plan. Pure; throws RangeError naming the offending field on an invalid spec. */
 export function planDatasetRelease(spec: DatasetPrivacySpec): ReleasePlan {
   const normalized = normalizeSpec(spec);
-  const { maxCellsPerContributor: l0, mechanism } = normalized;
+  const { maxCellsPerContributor: l0, mechanism, keys } = normalized;
+  const privateKeys = keys === 'private';
 
-  const shares = splitBudget(normalized.rho, [
-    normalized.selectionBudgetWeight,
+  // Public keys spend nothing on selection: the whole share goes to the measures.
+  const allShares = splitBudget(normalized.rho, [
+    ...(privateKeys ? [normalized.selectionBudgetWeight] : []),
     ...normalized.measures.map((measure) => measure.budgetWeight),
   ]);
+  const shares = privateKeys ? allShares : [0, ...allShares];
 
-  const selectionPart = calibratePart(1, l0, shares[0]!, mechanism);
-  const perCellDelta = perCellSelectionDelta(normalized.selectionDelta, l0);
-  const selection: SelectionPlan = {
-    minContributorsPerCell: normalized.minContributorsPerCell,
-    threshold: selectionThreshold(selectionPart.noise, perCellDelta, normalized.minContributorsPerCell),
-    noise: describeNoise(selectionPart.noise),
-    noiseStandardDeviation: noiseStandardDeviation(selectionPart.noise),
-    l1Sensitivity: selectionPart.l1Sensitivity,
-    l2Sensitivity: Math.sqrt(l0),
-    delta: normalized.selectionDelta,
-    perCellDelta,
-    rhoAllotted: shares[0]!,
-    rhoCharged: selectionPart.rhoCharged,
-    ...(selectionPart.pureEpsilon === undefined ? {} : { pureEpsilon: selectionPart.pureEpsilon }),
-  };
+  const selectionPart = privateKeys ? calibratePart(1, l0, shares[0]!, mechanism) : null;
+  let selection: SelectionPlan | null = null;
+  if (selectionPart) {
+    const perCellDelta = perCellSelectionDelta(normalized.selectionDelta, l0);
+    selection = {
+      minContributorsPerCell: normalized.minContributorsPerCell,
+      threshold: selectionThreshold(selectionPart.noise, perCellDelta, normalized.minContributorsPerCell),
+      noise: describeNoise(selectionPart.noise),
+      noiseStandardDeviation: noiseStandardDeviation(selectionPart.noise),
+      l1Sensitivity: selectionPart.l1Sensitivity,
+      l2Sensitivity: Math.sqrt(l0),
+      delta: normalized.selectionDelta,
+      perCellDelta,
+      rhoAllotted: shares[0]!,
+      rhoCharged: selectionPart.rhoCharged,
+      ...(selectionPart.pureEpsilon === undefined ? {} : { pureEpsilon: selectionPart.pureEpsilon }),
+    };
+  }
+  const organizationMeasure = normalized.measures.find((measure) => measure.kind === 'distinct_organizations');
+  const suppression: SuppressionPlan | null = privateKeys
+    ? null
+    : { minNoisyOrganizations: normalized.minContributorsPerCell, measure: organizationMeasure!.name, reason: 'fewer_than_k_organizations' };
 
   const measureParts = normalized.measures.map((measure, index) =>
     calibratePart(measureBound(measure), l0, shares[index + 1]!, mechanism),
@@ -219,7 +262,7 @@ export function planDatasetRelease(spec: DatasetPrivacySpec): ReleasePlan {
     };
   });
 
-  const rhoCharged = composeZcdp([selection.rhoCharged, ...measures.map((measure) => measure.rhoCharged)]);
+  const rhoCharged = composeZcdp([...(selection ? [selection.rhoCharged] : []), ...measures.map((measure) => measure.rhoCharged)]);
   if (rhoCharged > normalized.rho) throw new Error('planDatasetRelease: charged rho exceeds the budget share');
   const epsilon = approxDpEpsilon(rhoCharged, normalized.conversionDelta);
   const delta = rationalToNumberUp(
@@ -229,7 +272,7 @@ export function planDatasetRelease(spec: DatasetPrivacySpec): ReleasePlan {
   if (mechanism === 'laplace') {
     // Basic composition of the parts' exact epsilons (selection adds only delta for fresh cells).
     let total = rational(0);
-    for (const part of [selectionPart, ...measureParts]) {
+    for (const part of [...(selectionPart ? [selectionPart] : []), ...measureParts]) {
       if (part.noise.kind !== 'discrete_laplace') throw new Error('unreachable: Laplace plan with Gaussian part');
       total = addRationals(total, laplaceMechanismEpsilonExact(part.l1Sensitivity, part.noise.scale));
     }
@@ -245,8 +288,10 @@ export function planDatasetRelease(spec: DatasetPrivacySpec): ReleasePlan {
   return {
     planVersion: 1,
     spec: normalized,
+    keys,
     maxCellsPerContributor: l0,
     selection,
+    suppression,
     measures,
     accounting: {
       mechanism,
@@ -321,7 +366,14 @@ function normalizeSpec(spec: DatasetPrivacySpec): NormalizedDatasetPrivacySpec {
   requirePositiveInteger(spec.maxCellsPerContributor, 'maxCellsPerContributor');
   requirePositiveInteger(spec.minContributorsPerCell, 'minContributorsPerCell');
   if (!(spec.rho > 0) || !Number.isFinite(spec.rho)) throw new RangeError('rho must be a positive finite number');
-  requireProbability(spec.selectionDelta, 'selectionDelta');
+  const keys = spec.keys ?? 'private';
+  if (keys !== 'public' && keys !== 'private') throw new RangeError('keys must be "public" or "private"');
+  // Public keys select nothing privately, so they spend no selection delta whatever was passed.
+  const selectionDelta = keys === 'private' ? spec.selectionDelta : 0;
+  if (keys === 'private') requireProbability(selectionDelta, 'selectionDelta');
+  if (keys === 'public' && !spec.measures.some((measure) => measure.kind === 'distinct_organizations')) {
+    throw new RangeError('public keys need a distinct_organizations measure: suppression reads its noisy value');
+  }
   const conversionDelta = spec.conversionDelta ?? DEFAULT_CONVERSION_DELTA;
   requireProbability(conversionDelta, 'conversionDelta');
   if (spec.mechanism !== 'gaussian' && spec.mechanism !== 'laplace') {
@@ -357,9 +409,10 @@ function normalizeSpec(spec: DatasetPrivacySpec): NormalizedDatasetPrivacySpec {
   return {
     maxCellsPerContributor: spec.maxCellsPerContributor,
     minContributorsPerCell: spec.minContributorsPerCell,
+    keys,
     measures,
     rho: spec.rho,
-    selectionDelta: spec.selectionDelta,
+    selectionDelta,
     mechanism: spec.mechanism,
     selectionBudgetWeight,
     conversionDelta,

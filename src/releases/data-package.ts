@@ -1,7 +1,9 @@
 /**
  * A release as a Frictionless Data Package (https://specs.frictionlessdata.io/data-package/):
- * datapackage.json describing three tidy files with the same rows, data.csv, data.json and
- * data.parquet (typed columns, for DuckDB / pandas / Arrow), each with its size and SHA-256, a Table Schema whose fields have titles, descriptions and units, a `privacy`
+ * datapackage.json describing three tidy files with the same rows, data.csv, data.json (the
+ * post-processed values, one row per key and measure with its status) and data.parquet (typed
+ * columns, for DuckDB / pandas / Arrow), and noisy-measurements.csv (the unprocessed noisy values
+ * with their noise sd), each with its size and SHA-256, a Table Schema whose fields have titles, descriptions and units, a `privacy`
  * section stating the guarantee and every noise parameter, and a `chain` section naming the
  * previous release of the same dataset and the hash of its datapackage.json.
  *
@@ -10,9 +12,9 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Period } from '../periods/period';
-import type { ReleasedCell } from '../privacy';
+import { postProcessCell, type ReleasedCell } from '../privacy';
 import type { CataloguedDataset, PeriodBudget } from './dataset-catalogue';
-import { MEASURE_UNITS } from './dataset-catalogue';
+import { keySelectionStatement, MEASURE_UNITS } from './dataset-catalogue';
 import type { ReleaseConfiguration } from './release-configuration';
 import { BYTE_UNITS, type Measure } from '../datasets/dataset-spec';
 import { parquetOf } from './parquet-file';
@@ -26,6 +28,7 @@ export const DATAPACKAGE_PATH = 'datapackage.json';
 export const CSV_PATH = 'data.csv';
 export const JSON_PATH = 'data.json';
 export const PARQUET_PATH = 'data.parquet';
+export const NOISY_MEASUREMENTS_PATH = 'noisy-measurements.csv';
 
 export interface ChainLink {
   id: string;
@@ -73,7 +76,7 @@ export interface BuiltPackage {
   files: PackageFile[];
 }
 
-export type TidyRow = Record<string, string | number>;
+export type TidyRow = Record<string, string | number | null>;
 
 // biome-ignore lint: the descriptor is open-ended JSON by design (Frictionless allows custom properties)
 export type DataPackageDescriptor = Record<string, any>;
@@ -92,8 +95,8 @@ const MEASURE_TITLES: Record<Measure, string> = {
   clamped_byte_sum: 'Bytes transferred (clamped)',
 };
 
-/** The tidy rows: one per published cell and measure, ordered by the dimensions' declared value order. */
-export function tidyRows(dataset: CataloguedDataset, periodId: string, cells: readonly ReleasedCell[]): TidyRow[] {
+/** The cells ordered by the dimensions' declared value order, with their dimension values. */
+function orderedCells(dataset: CataloguedDataset, cells: readonly ReleasedCell[]): { cell: ReleasedCell; values: string[] }[] {
   const { spec, domains } = dataset;
   const separator = '\u001f';
   const decoded = cells.map((cell) => ({ cell, values: cell.cell.split(separator) }));
@@ -105,58 +108,155 @@ export function tidyRows(dataset: CataloguedDataset, periodId: string, cells: re
     }
     return 0;
   });
+  return decoded;
+}
+
+function keyColumns(dataset: CataloguedDataset, periodId: string, values: readonly string[]): TidyRow {
+  const row: TidyRow = { period: periodId };
+  dataset.spec.dimensions.forEach((dimension, index) => {
+    row[dimension.name] = values[index]!;
+  });
+  return row;
+}
+
+/**
+ * The tidy rows: one per key (cell) and measure, ordered by the dimensions' declared value order.
+ * Public keys: every declared key, with its status; published keys carry the post-processed values
+ * (post-processing.ts), suppressed keys empty values. Private keys: the selected cells, values as noised.
+ */
+export function tidyRows(dataset: CataloguedDataset, periodId: string, cells: readonly ReleasedCell[]): TidyRow[] {
+  const { spec, plan } = dataset;
+  const measures = plan.measures.map(({ name, kind }) => ({ name, kind }));
   const rows: TidyRow[] = [];
-  for (const { cell, values } of decoded) {
+  for (const { cell, values } of orderedCells(dataset, cells)) {
+    const processed = plan.keys === 'public' ? postProcessCell(cell, measures) : cell.values;
     for (const measure of spec.measures) {
       const noisy = cell.values[measure];
       if (!noisy) continue;
-      const row: TidyRow = { period: periodId };
-      spec.dimensions.forEach((dimension, index) => {
-        row[dimension.name] = values[index]!;
+      const shown = processed?.[measure];
+      rows.push({
+        ...keyColumns(dataset, periodId, values),
+        measure,
+        status: cell.status,
+        suppression_reason: cell.suppressionReason ?? null,
+        value: shown?.value ?? null,
+        noise_sd: noisy.noiseStandardDeviation,
+        ci95_low: shown?.ci95Low ?? null,
+        ci95_high: shown?.ci95High ?? null,
       });
-      row.measure = measure;
-      row.value = noisy.value;
-      row.noise_sd = noisy.noiseStandardDeviation;
-      row.ci95_low = noisy.ci95Low;
-      row.ci95_high = noisy.ci95High;
-      rows.push(row);
     }
   }
   return rows;
 }
 
-function tableSchema(dataset: CataloguedDataset, periodId: string) {
+/** The unprocessed noisy measurements: every key and measure, suppressed or not, as noised. */
+export function noisyMeasurementRows(dataset: CataloguedDataset, periodId: string, cells: readonly ReleasedCell[]): TidyRow[] {
+  const rows: TidyRow[] = [];
+  for (const { cell, values } of orderedCells(dataset, cells)) {
+    for (const measure of dataset.spec.measures) {
+      const noisy = cell.values[measure];
+      if (!noisy) continue;
+      rows.push({
+        ...keyColumns(dataset, periodId, values),
+        measure,
+        status: cell.status,
+        noisy_value: noisy.value,
+        noise_sd: noisy.noiseStandardDeviation,
+        ci95_low: noisy.ci95Low,
+        ci95_high: noisy.ci95High,
+      });
+    }
+  }
+  return rows;
+}
+
+function keyFields(dataset: CataloguedDataset, periodId: string) {
   const { spec, domains } = dataset;
+  return [
+    {
+      name: 'period',
+      type: 'string',
+      title: 'Period',
+      description: `The collection period (UTC), here ${periodId}. Each period is released once.`,
+      constraints: { required: true },
+    },
+    ...spec.dimensions.map((dimension) => ({
+      name: dimension.name,
+      type: 'string',
+      title: dimension.title,
+      description: dimension.description,
+      constraints: { required: true, enum: domains[dimension.name] },
+    })),
+    {
+      name: 'measure',
+      type: 'string',
+      title: 'Measure',
+      description: spec.measures.map((measure) => `${measure}: ${MEASURE_TITLES[measure]}, in ${MEASURE_UNITS[measure](spec)}`).join('; '),
+      constraints: { required: true, enum: [...spec.measures] },
+    },
+    {
+      name: 'status',
+      type: 'string',
+      title: 'Status',
+      description:
+        dataset.plan.keys === 'public'
+          ? `published, or suppressed when the key's noisy organization count is below k = ${dataset.k} (decided on the noisy count, never the true one).`
+          : 'Always published: cells that were not selected are absent.',
+      constraints: { required: true, enum: ['published', 'suppressed'] },
+    },
+  ];
+}
+
+function noisyMeasurementsSchema(dataset: CataloguedDataset, periodId: string) {
+  const { spec } = dataset;
   const units = Object.fromEntries(spec.measures.map((measure) => [measure, MEASURE_UNITS[measure](spec)]));
   return {
     fields: [
+      ...keyFields(dataset, periodId),
       {
-        name: 'period',
-        type: 'string',
-        title: 'Period',
-        description: `The collection period (UTC), here ${periodId}. Each period is released once.`,
-        constraints: { required: true },
+        name: 'noisy_value',
+        type: 'integer',
+        title: 'Noisy measurement',
+        description:
+          'The bounded value of the measure plus exact integer noise, before any post-processing: unbiased, possibly negative, present for suppressed keys too. Sum or average these, not the processed values.',
+        units,
       },
-      ...spec.dimensions.map((dimension) => ({
-        name: dimension.name,
-        type: 'string',
-        title: dimension.title,
-        description: dimension.description,
-        constraints: { required: true, enum: domains[dimension.name] },
-      })),
+      { name: 'noise_sd', type: 'number', title: 'Noise standard deviation', description: 'Standard deviation of the noise in noisy_value.', units },
       {
-        name: 'measure',
+        name: 'ci95_low',
+        type: 'integer',
+        title: '95% interval, low end',
+        description: 'noisy_value minus the 95% half-width: covers the bounded value with probability at least 95%.',
+        units,
+      },
+      { name: 'ci95_high', type: 'integer', title: '95% interval, high end', description: 'noisy_value plus the 95% half-width.', units },
+    ],
+    primaryKey: ['period', ...spec.dimensions.map((dimension) => dimension.name), 'measure'],
+  };
+}
+
+function tableSchema(dataset: CataloguedDataset, periodId: string) {
+  const { spec } = dataset;
+  const units = Object.fromEntries(spec.measures.map((measure) => [measure, MEASURE_UNITS[measure](spec)]));
+  const publicKeys = dataset.plan.keys === 'public';
+  return {
+    missingValues: [''],
+    fields: [
+      ...keyFields(dataset, periodId),
+      {
+        name: 'suppression_reason',
         type: 'string',
-        title: 'Measure',
-        description: spec.measures.map((measure) => `${measure}: ${MEASURE_TITLES[measure]}, in ${units[measure]}`).join('; '),
-        constraints: { required: true, enum: [...spec.measures] },
+        title: 'Why the key is suppressed',
+        description: 'fewer_than_k_organizations when status is suppressed (its values are then empty); empty when published.',
+        constraints: { enum: ['fewer_than_k_organizations'] },
       },
       {
         name: 'value',
         type: 'integer',
-        title: 'Noisy value',
-        description:
-          'The bounded value of the measure in this cell plus exact integer noise. Values are not rounded or clipped after noise, so small values may be negative.',
+        title: publicKeys ? 'Published value' : 'Noisy value',
+        description: publicKeys
+          ? 'The bounded value of the measure plus exact integer noise, post-processed (no privacy cost) to a whole number >= 0 with transfers >= organizations. Empty for suppressed keys. Near zero these values are biased upward; noisy-measurements.csv has the unbiased noisy values.'
+          : 'The bounded value of the measure in this cell plus exact integer noise. Values are not rounded or clipped after noise, so small values may be negative.',
         units,
       },
       {
@@ -170,7 +270,9 @@ function tableSchema(dataset: CataloguedDataset, periodId: string) {
         name: 'ci95_low',
         type: 'integer',
         title: '95% interval, low end',
-        description: 'With probability at least 95% the bounded (capped and clamped) value lies in [ci95_low, ci95_high]. It is not an interval for the unbounded true value.',
+        description: publicKeys
+          ? 'With probability at least 95% the bounded (capped and clamped) value lies in [ci95_low, ci95_high]: the noisy value +- the 95% half-width, with the low end raised to 0 and the high end to at least the published value (both keep the coverage, since the bounded value is >= 0). It is not an interval for the unbounded true value.'
+          : 'With probability at least 95% the bounded (capped and clamped) value lies in [ci95_low, ci95_high]. It is not an interval for the unbounded true value.',
         units,
       },
       {
@@ -219,14 +321,27 @@ function privacySection(dataset: CataloguedDataset, periodBudget: PeriodBudget) 
       ci95HalfWidth: measure.ci95HalfWidth,
       rho: measure.rhoCharged,
     })),
-    selection: {
-      rule: 'A cell is published only if at least k organizations contributed to it and (organizations + noise) >= threshold; the set of published cells is itself differentially private.',
-      threshold: selection.threshold,
-      noise: selection.noise,
-      noiseSd: selection.noiseStandardDeviation,
-      delta: selection.delta,
-      rho: selection.rhoCharged,
-    },
+    keys: plan.keys,
+    ...(selection
+      ? {
+          selection: {
+            rule: 'A cell is published only if at least k organizations contributed to it and (organizations + noise) >= threshold; the set of published cells is itself differentially private.',
+            threshold: selection.threshold,
+            noise: selection.noise,
+            noiseSd: selection.noiseStandardDeviation,
+            delta: selection.delta,
+            rho: selection.rhoCharged,
+          },
+        }
+      : {
+          publicKeys: {
+            count: dataset.publicKeys?.length ?? 0,
+            rule: keySelectionStatement(dataset),
+            suppression: plan.suppression,
+            postProcessing:
+              'data.csv and data.json hold post-processed values: whole numbers >= 0, transfers >= organizations, suppressed keys empty. Post-processing reads only noisy values, so it costs no privacy. noisy-measurements.csv holds the unprocessed noisy values of every key with their noise sd.',
+          },
+        }),
     intervals:
       'ci95_low..ci95_high covers the bounded value (each organization capped at the bounds above) with probability at least 95%; it does not cover the bias the bounds introduce.',
   };
@@ -250,6 +365,12 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
   const columns = schema.fields.map((field) => field.name);
   const csv = await packageFile(CSV_PATH, 'text/csv', csvOf(rows, columns));
   const json = await packageFile(JSON_PATH, 'application/json', `${JSON.stringify(rows, null, 1)}\n`);
+  const noisySchema = noisyMeasurementsSchema(dataset, period.id);
+  const noisy = await packageFile(
+    NOISY_MEASUREMENTS_PATH,
+    'text/csv',
+    csvOf(noisyMeasurementRows(dataset, period.id, input.cells), noisySchema.fields.map((field) => field.name)),
+  );
   const parquet = await packageFile(PARQUET_PATH, PARQUET_MEDIA_TYPE, parquetOf(schema.fields, rows, `${SERVICE_NAME} version ${SERVICE_VERSION}`));
   const base = input.baseUrl?.replace(/\/+$/, '');
   const privacy = privacySection(dataset, input.periodBudget);
@@ -268,14 +389,14 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
         rows: rows.length,
         privacy,
         periodDescription: `${period.id}, ${period.start.toISOString()} to ${period.end.toISOString()} (UTC)`,
-        files: [csv, json, parquet],
+        files: [csv, json, parquet, noisy],
       }),
       null,
       1,
     )}\n`,
   );
   const license = KNOWN_LICENSES[input.license];
-  const resource = (file: PackageFile, name: string, format: string) => ({
+  const resource = (file: PackageFile, name: string, format: string, resourceSchema: object = schema) => ({
     name,
     path: file.path,
     profile: 'tabular-data-resource',
@@ -284,14 +405,14 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
     ...(typeof file.content === 'string' ? { encoding: 'utf-8' } : {}),
     bytes: file.bytes,
     hash: `sha256:${file.sha256}`,
-    schema,
+    schema: resourceSchema,
   });
   const descriptor: DataPackageDescriptor = {
     profile: 'tabular-data-package',
     id: releaseId,
     name: `${spec.id}-${period.id.toLowerCase()}`,
     title: `${spec.title} (${period.id})`,
-    description: spec.description,
+    description: `${spec.description} ${input.configuration.yearlyBudget.summary}`,
     version: spec.version,
     created: input.createdAt,
     keywords: spec.keywords,
@@ -309,11 +430,13 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
       period: { id: period.id, start: period.start.toISOString(), end: period.end.toISOString() },
       rows: rows.length,
       cells: input.cells.length,
+      publishedCells: input.cells.filter((cell) => cell.status === 'published').length,
     },
     resources: [
       resource(csv, 'data-csv', 'csv'),
       resource(json, 'data-json', 'json'),
       resource(parquet, 'data-parquet', 'parquet'),
+      resource(noisy, 'noisy-measurements', 'csv', noisySchema),
       {
         name: 'spdx',
         path: spdx.path,
@@ -347,7 +470,7 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
     },
   };
   const canonical = canonicalJsonText(descriptor);
-  return { descriptor, canonical, sha256: await sha256Hex(canonical), files: [csv, json, parquet, spdx] };
+  return { descriptor, canonical, sha256: await sha256Hex(canonical), files: [csv, json, parquet, noisy, spdx] };
 }
 
 /** What the provenance attestation states, all of it taken from the built package. */

@@ -19,7 +19,7 @@ import {
   type ReleasePlan,
   splitBudget,
 } from '../privacy';
-import { dimensionDomain } from './dataset-cells';
+import { dimensionDomain, publicKeySpace } from './dataset-cells';
 import { bundledDatasetSpecs } from '../datasets/dataset-registry';
 import { BYTE_UNITS, type DatasetSpec, type Measure } from '../datasets/dataset-spec';
 
@@ -27,9 +27,11 @@ export interface CataloguedDataset {
   spec: DatasetSpec;
   /** Effective k: the larger of the service's K_ANONYMITY and the spec's own k. */
   k: number;
-  /** This dataset's share of the period budget, in rho and in selection delta. */
+  /** This dataset's share of the period budget, in rho and in selection delta (0 with public keys). */
   rho: number;
   selectionDelta: number;
+  /** Public keys: the declared key space, every key of which gets a row in every release; null with private keys. */
+  publicKeys: readonly string[] | null;
   plan: ReleasePlan;
   prepared: PreparedRelease;
   /** Every value each dimension can take, by dimension name. */
@@ -76,17 +78,23 @@ export function buildDatasetCatalogue(specs: readonly DatasetSpec[], config: Pic
   // The unallocated weight keeps shares that add up to less than 1 from being scaled up to the whole budget.
   const weights = unallocated > 0 ? [...shares, unallocated] : shares;
   const rhos = splitBudget(config.periodBudgetRho, weights);
-  const deltas = splitBudget(config.selectionDelta, weights);
+  // Only private-keys datasets spend selection delta; with public keys nothing is selected privately.
+  const deltaWeights = weights.map((weight, index) => (index < specs.length && specs[index]!.keys === 'public' ? 0 : weight));
+  const deltas = specs.some((spec) => spec.keys === 'private') ? splitBudget(config.selectionDelta, deltaWeights) : specs.map(() => 0);
   const datasets = specs.map((spec, index): CataloguedDataset => {
     const k = Math.max(config.kAnonymity, spec.k ?? 0);
+    const selectionDelta = spec.keys === 'public' ? 0 : deltas[index]!;
     let plan: ReleasePlan;
+    let publicKeys: string[] | null;
     try {
+      publicKeys = spec.keys === 'public' ? publicKeySpace(spec) : null;
       plan = planDatasetRelease({
         maxCellsPerContributor: spec.bounds.maxCellsPerOrganization,
         minContributorsPerCell: k,
+        keys: spec.keys,
         measures: spec.measures.map((measure) => measureSpecOf(spec, measure)),
         rho: rhos[index]!,
-        selectionDelta: deltas[index]!,
+        selectionDelta,
         mechanism: spec.mechanism,
       });
     } catch (error) {
@@ -96,23 +104,47 @@ export function buildDatasetCatalogue(specs: readonly DatasetSpec[], config: Pic
       spec,
       k,
       rho: rhos[index]!,
-      selectionDelta: deltas[index]!,
+      selectionDelta,
+      publicKeys,
       plan,
       prepared: prepareRelease(plan),
       domains: Object.fromEntries(spec.dimensions.map((dimension) => [dimension.name, dimensionDomain(spec, dimension)])),
     };
   });
   const rhoCharged = composeZcdp(datasets.map((dataset) => dataset.plan.accounting.rhoCharged));
+  const selectionDeltaSpent = datasets.reduce((sum, dataset) => sum + dataset.selectionDelta, 0);
   const periodBudget: PeriodBudget = {
     rho: config.periodBudgetRho,
-    selectionDelta: config.selectionDelta,
+    selectionDelta: selectionDeltaSpent,
     conversionDelta: DEFAULT_CONVERSION_DELTA,
     rhoCharged,
     epsilon: approxDpEpsilon(rhoCharged, DEFAULT_CONVERSION_DELTA),
-    delta: DEFAULT_CONVERSION_DELTA + config.selectionDelta,
+    delta: DEFAULT_CONVERSION_DELTA + selectionDeltaSpent,
   };
   const byId = new Map(datasets.map((dataset) => [dataset.spec.id, dataset]));
   return { datasets, periodBudget, get: (datasetId) => byId.get(datasetId) };
+}
+
+/**
+ * How a dataset decides which keys appear, in one sentence for researchers: public keys with
+ * suppression on the noisy count, or private DP selection.
+ */
+export function keySelectionStatement(dataset: CataloguedDataset): string {
+  const { plan, k } = dataset;
+  if (plan.selection === null) {
+    return (
+      `Every combination of the dimensions' values (${dataset.publicKeys?.length ?? 0} keys, declared in advance) has a row in every release, ` +
+      `noised whether or not any organization contributed. A key whose noisy organization count is below ${k} is marked ` +
+      '"suppressed" (reason fewer_than_k_organizations) and its values are left empty. That decision reads only the noisy count, never ' +
+      'the true one, so it costs no privacy; a suppressed key may still have had contributors, and an empty value is not a zero.'
+    );
+  }
+  return (
+    `Cells are published only if at least ${k} organizations contributed (k-anonymity floor) and the organization count plus noise ` +
+    `(sd ${plan.selection.noiseStandardDeviation.toFixed(2)}) reaches ${plan.selection.threshold}. A cell that exists because of a single ` +
+    `organization is published with probability at most ${plan.selection.perCellDelta.toExponential(2)}; the set of published cells is ` +
+    'therefore itself differentially private, and absent cells are "not published", not zero.'
+  );
 }
 
 /** Catalogues by spec list and by the configuration values they depend on (plans take ~0.1 s to compute). */

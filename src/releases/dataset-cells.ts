@@ -258,3 +258,28 @@ export function dimensionDomain(spec: DatasetSpec, dimension: DimensionSpec): st
       return [...dimension.flags.map((flag) => flag.value), ...(dimension.none ? [dimension.none] : [])];
   }
 }
+
+/**
+ * The declared key space of a public-keys spec: every combination of the dimensions' domains (the
+ * cross product, in cell-number order), minus the spec's excludedKeys. It depends on the spec alone,
+ * so publishing a row for each key reveals nothing. Throws RangeError for an excluded value that is
+ * not in its dimension's domain (a typo would otherwise exclude nothing).
+ */
+export function publicKeySpace(spec: DatasetSpec): string[] {
+  const mapper = createDatasetCellMapper(spec);
+  const names = spec.dimensions.map((dimension) => dimension.name);
+  const domains = new Map(spec.dimensions.map((dimension) => [dimension.name, new Set(dimensionDomain(spec, dimension))]));
+  const patterns = spec.excludedKeys.map((pattern, index) =>
+    Object.entries(pattern).map(([name, value]) => {
+      if (!domains.get(name)?.has(value)) throw new RangeError(`excludedKeys[${index}]: "${value}" is not a value of dimension ${name}`);
+      return { position: names.indexOf(name), value };
+    }),
+  );
+  const keys: string[] = [];
+  for (let cell = 0; cell < mapper.cellCount; cell += 1) {
+    const key = mapper.cellKey(cell);
+    const values = mapper.decodeCell(key);
+    if (!patterns.some((pattern) => pattern.every(({ position, value }) => values[position] === value))) keys.push(key);
+  }
+  return keys;
+}

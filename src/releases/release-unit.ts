@@ -143,7 +143,8 @@ export function buildReleaseUnit(
       packageSha256: built.sha256,
       position: head.length + 1,
       previousReleaseId: head.head?.id ?? null,
-      cells: release.cells.length,
+      // Published keys (public keys: the others are rows marked suppressed; private keys: every selected cell).
+      cells: release.cells.filter((cell) => cell.status === 'published').length,
       rows: built.descriptor.dataset.rows as number,
       rho: release.accounting.rhoCharged,
     }),

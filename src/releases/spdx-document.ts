@@ -46,7 +46,9 @@ export interface SpdxInput {
     k: number;
     summary: string;
     measures: readonly { name: string; unit: string; noise: unknown; noiseSd: number; ci95HalfWidth: number }[];
-    selection: { threshold: number; noiseSd: number };
+    /** Data-dependent cell selection; absent when the dataset publishes declared public keys. */
+    selection?: { threshold: number; noiseSd: number };
+    publicKeys?: { rule: string };
   };
   periodDescription: string;
   files: readonly SpdxFile[];
@@ -66,8 +68,10 @@ function noiseInWords(privacy: SpdxInput['privacy']): string {
     `Every published value has exact integer ${mechanism} noise added (sampled from a cryptographic random source), ` +
     `calibrated to zero-concentrated differential privacy with rho = ${privacy.rho} per period ` +
     `(epsilon = ${privacy.epsilon} at delta = ${privacy.delta}), the contributing organization being the privacy unit. ` +
-    `Per measure: ${perMeasure}. A cell is published only if at least ${privacy.k} organizations contributed and a noisy ` +
-    `count of them (standard deviation ${privacy.selection.noiseSd}) reaches ${privacy.selection.threshold}. ` +
+    `Per measure: ${perMeasure}. ` +
+    (privacy.selection
+      ? `A cell is published only if at least ${privacy.k} organizations contributed and a noisy count of them (standard deviation ${privacy.selection.noiseSd}) reaches ${privacy.selection.threshold}. `
+      : `The cells are declared public keys, published whatever the data: ${privacy.publicKeys?.rule ?? ''} `) +
     'Values are not rounded or clipped after noise, so small values can be negative; the data files give each ' +
     'value\'s noise standard deviation and 95% interval.'
   );
@@ -110,7 +114,7 @@ export function spdxDocument(input: SpdxInput): Record<string, unknown> {
       `Differential privacy: zero-concentrated DP (zCDP), ${privacy.summary}`,
       `Mechanism: ${privacy.mechanism}, exact integer sampling`,
       `k-anonymity floor: a cell is published only if at least ${privacy.k} distinct organizations contributed`,
-      'Differentially private cell selection (noisy organization count against a threshold)',
+      privacy.selection ? 'Differentially private cell selection (noisy organization count against a threshold)' : 'Declared public keys: no data-dependent cell selection',
       'Identifiers stripped and values generalized at ingest',
     ],
     dataset_datasetNoise: noiseInWords(privacy),

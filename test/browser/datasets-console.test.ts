@@ -84,7 +84,7 @@ describe('dataset browser in Chromium', () => {
     const csvLink = page.locator('ul.downloads a', { hasText: 'data.csv' });
     const csv = await page.request.get(`${baseUrl}${await csvLink.getAttribute('href')}`);
     expect(csv.status()).toBe(200);
-    expect((await csv.text()).split('\n')[0]).toBe('period,content_class,protocol,boundary,measure,value,noise_sd,ci95_low,ci95_high');
+    expect((await csv.text()).split('\n')[0]).toBe('period,content_class,protocol,boundary,measure,status,suppression_reason,value,noise_sd,ci95_low,ci95_high');
     await page.screenshot({ path: `${ARTIFACTS}/dataset-latest.png`, fullPage: true });
   });
 

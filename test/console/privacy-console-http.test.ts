@@ -204,6 +204,16 @@ describe.each(TEST_DIALECTS)('privacy console over HTTP on %s', (dialect) => {
     expect(revoked.status).toBe(303);
     expect((await client.request(`${base}?done=revoked`)).text).toContain('Consent revoked.');
 
+    // The erasure is listed in words, with its reason and requester, and its receipt as a page and as JSON.
+    const erasures = await client.request('/console/privacy/erasures');
+    expect(erasures.text).toContain('“Left the programme”');
+    expect(erasures.text).toMatch(/consent was revoked<!-- -->? by <!-- -->?key <q>privacy_officer key<\/q> \(privacy officer\)|consent was revoked by key <q>privacy_officer key<\/q> \(privacy officer\)/);
+    const receiptPage = /href="(\/console\/privacy\/erasures\/[0-9a-f-]{36})"/.exec(erasures.text)?.[1] ?? '';
+    expect((await client.request(receiptPage)).text).toContain('Erasure receipt');
+    const receiptJson = await client.request(`${receiptPage}/receipt.json`);
+    expect(receiptJson.status).toBe(200);
+    expect(JSON.parse(receiptJson.text)).toMatchObject({ orgId: other.orgId, reason: 'Left the programme', requestedBy: officer.keyId });
+
     const actions = await testApp.deps.database.db
       .selectFrom('audit_log')
       .select(['action', 'actor_id', 'actor_role'])

@@ -62,7 +62,7 @@ describe('whole release: stores differing by one organization', LONG_RUN_OPTIONS
         return runApproximateDpTest(observeCellX, withTarget, background(backgroundSize), RELEASE_RUNS, LN3);
       };
       // The most revealing pairs: the target lifts cell x onto each plan's selection threshold.
-      const pairs = [plan.selection.threshold - 1, tooLittleNoise.selection.threshold - 1];
+      const pairs = [plan.selection!.threshold - 1, tooLittleNoise.selection!.threshold - 1];
       const bound = claimedDelta + tolerance(RELEASE_RUNS);
       for (const [index, size] of pairs.entries()) expect(run(plan, size, 20 + index)).toBeLessThanOrEqual(bound);
       expect(Math.max(...pairs.map((size, index) => run(tooLittleNoise, size, 30 + index)))).toBeGreaterThan(bound);

@@ -53,7 +53,7 @@ describe('planDatasetRelease', () => {
     expect(containsBigInt(plan)).toBe(false);
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
     expect(plan.accounting.rhoCharged).toBeLessThanOrEqual(plan.accounting.rhoBudget);
-    const parts = [plan.selection, ...plan.measures];
+    const parts = [plan.selection!, ...plan.measures];
     for (const part of parts) expect(part.rhoCharged).toBeLessThanOrEqual(part.rhoAllotted);
     expect(parts.reduce((sum, part) => sum + part.rhoAllotted, 0)).toBeLessThanOrEqual(plan.accounting.rhoBudget);
     expect(plan.accounting.epsilon).toBe(approxDpEpsilon(plan.accounting.rhoCharged, 1e-6));
@@ -66,10 +66,10 @@ describe('planDatasetRelease', () => {
     }
     if (mechanism === 'laplace') {
       expect(plan.accounting.pureEpsilon).toBeGreaterThan(0);
-      expect(plan.selection.noise.distribution).toBe('discrete_laplace');
+      expect(plan.selection!.noise.distribution).toBe('discrete_laplace');
     } else {
       expect(plan.accounting.pureEpsilon).toBeUndefined();
-      expect(plan.selection.noise.distribution).toBe('discrete_gaussian');
+      expect(plan.selection!.noise.distribution).toBe('discrete_gaussian');
     }
   });
 
@@ -86,11 +86,11 @@ describe('planDatasetRelease', () => {
 
   it('selection threshold: k plus the noise quantile at delta / L0', () => {
     const plan = planDatasetRelease(baseSpec);
-    const sigma = plan.selection.noise.distribution === 'discrete_gaussian' ? plan.selection.noise.sigma : NaN;
+    const sigma = plan.selection!.noise.distribution === 'discrete_gaussian' ? plan.selection!.noise.sigma : NaN;
     // P(Z >= m) <= 1e-7 needs m ~ 5.2 sigma for a Gaussian.
-    expect(plan.selection.threshold - 10).toBeGreaterThan(5.0 * sigma);
-    expect(plan.selection.threshold - 10).toBeLessThan(5.4 * sigma);
-    expect(plan.selection.perCellDelta).toBeCloseTo(1e-7, 12);
+    expect(plan.selection!.threshold - 10).toBeGreaterThan(5.0 * sigma);
+    expect(plan.selection!.threshold - 10).toBeLessThan(5.4 * sigma);
+    expect(plan.selection!.perCellDelta).toBeCloseTo(1e-7, 12);
   });
 
   it('names the offending field on an invalid spec', () => {
@@ -147,7 +147,7 @@ describe('releaseCells', () => {
 
   it('refuses a plan that does not match its spec', () => {
     const plan = planDatasetRelease(baseSpec);
-    const edited: ReleasePlan = { ...plan, selection: { ...plan.selection, threshold: plan.selection.threshold - 50 } };
+    const edited: ReleasePlan = { ...plan, selection: { ...plan.selection!, threshold: plan.selection!.threshold - 50 } };
     expect(() => releaseCells([], edited, createSeededRandomSource(4))).toThrow(/does not match/);
     const weakerNoise: ReleasePlan = {
       ...plan,

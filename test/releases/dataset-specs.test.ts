@@ -55,11 +55,16 @@ describe('dataset specs', () => {
     expect(catalogue.periodBudget.rhoCharged * 4).toBeLessThanOrEqual(1);
     expect(catalogue.periodBudget.epsilon).toBeGreaterThan(3);
     expect(catalogue.periodBudget.epsilon).toBeLessThan(4);
-    const selectionDeltas = catalogue.datasets.reduce((sum, dataset) => sum + dataset.selectionDelta, 0);
-    expect(selectionDeltas).toBeLessThanOrEqual(1e-6);
+    // Every shipped spec has public keys: no selection, so no selection delta is spent.
+    expect(catalogue.periodBudget.selectionDelta).toBe(0);
+    expect(catalogue.periodBudget.delta).toBe(1e-6);
     for (const dataset of catalogue.datasets) {
       expect(dataset.k).toBe(10);
-      expect(dataset.plan.selection.threshold).toBeGreaterThan(10);
+      expect(dataset.spec.keys).toBe('public');
+      expect(dataset.selectionDelta).toBe(0);
+      expect(dataset.plan.selection).toBeNull();
+      expect(dataset.plan.suppression).toEqual({ minNoisyOrganizations: 10, measure: 'distinct_organizations', reason: 'fewer_than_k_organizations' });
+      expect(dataset.publicKeys!.length).toBeGreaterThan(0);
       expect(dataset.plan.accounting.rhoCharged).toBeLessThanOrEqual(dataset.rho);
     }
   });

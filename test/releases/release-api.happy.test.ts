@@ -26,7 +26,8 @@ describe.each(TEST_DIALECTS)('researcher API happy paths on %s', (dialect) => {
     expect(response.json.items.map((item: { id: string }) => item.id)).toEqual(ids);
     const item = response.json.items[0];
     expect(item.privacy).toMatchObject({ mechanism: 'discrete_gaussian', k: 3 });
-    expect(item.privacy.selectionThreshold).toBeGreaterThanOrEqual(3);
+    // Public keys: no selection threshold; every declared key has a row (5 content classes x 10 protocols x 2 boundaries).
+    expect(item.privacy).toMatchObject({ keys: 'public', publicKeyCount: 100, selectionThreshold: null, selectionNoiseSd: null });
     expect(item.measures.map((measure: { name: string }) => measure.name)).toEqual(['transfer_count', 'distinct_organizations', 'clamped_byte_sum']);
     for (const measure of item.measures) expect(measure.noiseSd).toBeGreaterThan(0);
     expect(item.latestRelease).toMatchObject({ id: volume().id, period: PERIOD, packageSha256: volume().packageSha256 });
@@ -45,8 +46,11 @@ describe.each(TEST_DIALECTS)('researcher API happy paths on %s', (dialect) => {
     expect(methodology.intervals).toMatch(/not an interval for the true/);
     expect(methodology.knownBiases.join(' ')).toMatch(/Clamping/);
     expect(methodology.knownBiases.join(' ')).toMatch(/L0 sampling/);
-    expect(methodology.privacy.selection).toMatch(/at least 3 organizations/);
-    expect(plan.selection.threshold).toBe(response.json.privacy.selectionThreshold);
+    expect(methodology.privacy.selection).toMatch(/noisy organization count is below 3/);
+    expect(methodology.privacy.selection).toMatch(/never the true one/);
+    expect(methodology.knownBiases.join(' ')).toMatch(/Post-processing/);
+    expect(plan.selection).toBeNull();
+    expect(plan.suppression).toMatchObject({ minNoisyOrganizations: 3, measure: 'distinct_organizations' });
   });
 
   it('GET /v1/datasets/{id}/releases lists the releases with links', async () => {
@@ -61,7 +65,7 @@ describe.each(TEST_DIALECTS)('researcher API happy paths on %s', (dialect) => {
     const response = await requestJson(testApp, 'GET', `/v1/releases/${volume().id}`);
     expect(response.status).toBe(200);
     expect(response.json.signature).toMatchObject({ alg: 'EdDSA', crv: 'Ed25519' });
-    expect(response.json.files.map((file: { path: string }) => file.path)).toEqual(['datapackage.json', 'data.csv', 'data.json', 'data.parquet', 'provenance.intoto.jsonl', 'spdx.json']);
+    expect(response.json.files.map((file: { path: string }) => file.path)).toEqual(['datapackage.json', 'data.csv', 'data.json', 'data.parquet', 'noisy-measurements.csv', 'provenance.intoto.jsonl', 'spdx.json']);
     for (const file of response.json.files) {
       const body = await testApp.app.request(file.url);
       const bytes = new Uint8Array(await body.arrayBuffer());
@@ -71,7 +75,7 @@ describe.each(TEST_DIALECTS)('researcher API happy paths on %s', (dialect) => {
   });
 
   it('serves immutable files with strong ETags, a year of caching, 304 on If-None-Match and open CORS', async () => {
-    for (const name of ['datapackage.json', 'data.csv', 'data.json', 'data.parquet', 'spdx.json', 'provenance.intoto.jsonl', 'datapackage.json.sig', 'datapackage.json.sig.b64']) {
+    for (const name of ['datapackage.json', 'data.csv', 'data.json', 'noisy-measurements.csv', 'data.parquet', 'spdx.json', 'provenance.intoto.jsonl', 'datapackage.json.sig', 'datapackage.json.sig.b64']) {
       const path = `/v1/releases/${volume().id}/${name}`;
       const first = await testApp.app.request(path);
       expect(first.status).toBe(200);
@@ -90,8 +94,13 @@ describe.each(TEST_DIALECTS)('researcher API happy paths on %s', (dialect) => {
     const csv = await testApp.app.request(`/v1/releases/${volume().id}/data.csv`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
-    expect(lines[0]).toBe('period,content_class,protocol,boundary,measure,value,noise_sd,ci95_low,ci95_high');
+    expect(lines[0]).toBe('period,content_class,protocol,boundary,measure,status,suppression_reason,value,noise_sd,ci95_low,ci95_high');
+    // Public keys: a row per declared key (100) and measure (3), published or suppressed.
     expect(lines.length).toBe(1 + volume().rows);
+    expect(volume().rows).toBe(300);
+    const noisy = (await (await testApp.app.request(`/v1/releases/${volume().id}/noisy-measurements.csv`)).text()).trim().split('\n');
+    expect(noisy[0]).toBe('period,content_class,protocol,boundary,measure,status,noisy_value,noise_sd,ci95_low,ci95_high');
+    expect(noisy.length).toBe(1 + 300);
     const signature = await testApp.app.request(`/v1/releases/${volume().id}/datapackage.json.sig`);
     expect(new Uint8Array(await signature.arrayBuffer()).byteLength).toBe(64);
   });

@@ -54,7 +54,10 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     expect(result.replayGuardsDeleted).toBe(7);
     expect(result.resumed).toBe(false);
     // The crowd's one cell is AI training data crossing a boundary: every dataset publishes it.
-    for (const published of result.releases) expect(published.cells).toBe(1);
+    // The crowd's key is published; with public keys an empty key is published now and then too, when
+    // noise lifts its organization count to k (about 0.3% of keys with this test budget).
+    for (const published of result.releases) expect(published.cells).toBeGreaterThanOrEqual(1);
+    for (const published of result.releases) expect(published.cells).toBeLessThanOrEqual(5);
 
     const db = testApp.deps.database.db;
     expect(await countRows(testApp.deps.database, 'counters', PERIOD)).toBe(0);
@@ -268,10 +271,16 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
   it('releases an empty period as empty datasets (publishing never depends on whether anyone contributed)', async () => {
     testApp.clock.set(AFTER_GRACE);
     const result = await release();
-    const datasets = datasetCatalogueOf(testApp.deps).datasets.length;
-    expect(result.releases).toHaveLength(datasets);
-    for (const published of result.releases) expect(published.rows).toBe(0);
-    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(datasets);
+    const catalogue = datasetCatalogueOf(testApp.deps);
+    expect(result.releases).toHaveLength(catalogue.datasets.length);
+    // Public keys: every declared key still has a row per measure, nearly all suppressed (nobody
+    // contributed; noise lifts an empty key's count to k only now and then).
+    for (const published of result.releases) {
+      const dataset = catalogue.get(published.datasetId)!;
+      expect(published.rows).toBe(dataset.publicKeys!.length * dataset.spec.measures.length);
+      expect(published.cells).toBeLessThanOrEqual(5); // noise alone rarely reaches k
+    }
+    expect(await countRows(testApp.deps.database, 'budget_ledger', PERIOD)).toBe(catalogue.datasets.length);
   });
 
   it('releaseDuePeriods releases every ended period since the first consent, oldest first, and is idempotent', async () => {

@@ -1,20 +1,33 @@
 /**
- * The privacy properties of a whole release, end to end through storage and the engine:
- * the k-anonymity floor holds against one very loud organization, and one organization's volume
- * moves any published value by at most its bound.
+ * The privacy properties of a whole release, end to end through storage and the engine (public
+ * keys): every declared key has a row whatever the data; suppression follows the NOISY organization
+ * count, and suppressed rows carry no values; one very loud organization moves every noisy
+ * measurement by at most its bound.
  */
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config';
 import { datasetCatalogueOf } from '../../src/releases/dataset-catalogue';
+import { createDatasetCellMapper } from '../../src/releases/dataset-cells';
 import { releasePeriod } from '../../src/releases/release-period';
 import { createTestApp } from '../support/test-app';
-import { AFTER_GRACE, type CounterInput, crowd, insertCounters, PERIOD, SYSTEM_ACTOR, TEST_RELEASE_CONFIG } from './release-fixtures';
+import { AFTER_GRACE, BASE_CELL, type CounterInput, crowd, insertCounters, PERIOD, SYSTEM_ACTOR, TEST_RELEASE_CONFIG } from './release-fixtures';
 
 interface PublishedValue {
   datasetId: string;
   key: string;
   measure: string;
-  value: number;
+  status: string;
+  /** The processed value (data.json), null when suppressed. */
+  value: number | null;
+  /** The unprocessed noisy measurement (noisy-measurements.csv). */
+  noisy: number;
+}
+
+function parseCsv(text: string): Record<string, string>[] {
+  // The files hold plain tokens and numbers only (no quotes or commas inside a field).
+  const [header, ...lines] = text.trim().split('\n');
+  const names = header!.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((field, index) => [names[index]!, field])));
 }
 
 async function releaseAndRead(counters: readonly CounterInput[], options: { seed: number; config?: Partial<AppConfig> }) {
@@ -26,19 +39,29 @@ async function releaseAndRead(counters: readonly CounterInput[], options: { seed
     const values: PublishedValue[] = [];
     const catalogue = datasetCatalogueOf(testApp.deps);
     for (const published of result.releases) {
-      const file = await testApp.deps.database.db
-        .selectFrom('release_files')
-        .select('content')
-        .where('release_id', '=', published.id)
-        .where('path', '=', 'data.json')
-        .executeTakeFirstOrThrow();
+      const read = async (path: string) =>
+        (
+          await testApp.deps.database.db
+            .selectFrom('release_files')
+            .select('content')
+            .where('release_id', '=', published.id)
+            .where('path', '=', path)
+            .executeTakeFirstOrThrow()
+        ).content;
       const dimensions = catalogue.get(published.datasetId)!.spec.dimensions.map((dimension) => dimension.name);
-      for (const row of JSON.parse(file.content) as Record<string, string | number>[]) {
+      const processed = JSON.parse(await read('data.json')) as Record<string, string | number | null>[];
+      const noisy = parseCsv(await read('noisy-measurements.csv'));
+      expect(noisy.length).toBe(processed.length);
+      for (const [index, row] of processed.entries()) {
+        const key = dimensions.map((name) => row[name]).join('/');
+        expect(dimensions.map((name) => noisy[index]![name]).join('/')).toBe(key);
         values.push({
           datasetId: published.datasetId,
-          key: dimensions.map((name) => row[name]).join('/'),
+          key,
           measure: String(row.measure),
-          value: Number(row.value),
+          status: String(row.status),
+          value: row.value === null ? null : Number(row.value),
+          noisy: Number(noisy[index]!.noisy_value),
         });
       }
     }
@@ -51,7 +74,7 @@ async function releaseAndRead(counters: readonly CounterInput[], options: { seed
 const WHALE = 'zzzzzz-whale'; // sorts after every crowd pseudonym, so the engine sees the same cell order with and without it
 
 describe('release privacy properties', () => {
-  it('a cell with fewer than k organizations never appears, even when one of them sends a million events', async () => {
+  it('a key of fewer than k organizations is suppressed or published on its noisy count only; a million events count as the cap', async () => {
     // A cell no crowd member uses, in every dataset: Mistral traffic from a defense organization, model artifacts over SMB.
     const lonelyCell = { ai_platform: 'mistral', sector: 'defense', classification: 'model_artifact', protocol: 'smb' } as const;
     const counters: CounterInput[] = [
@@ -59,21 +82,44 @@ describe('release privacy properties', () => {
       { contributor: 'lonely-1', cell: lonelyCell, events: 1_000_000, bytes: 10 ** 15 },
       { contributor: 'lonely-2', cell: lonelyCell, events: 1 },
     ];
-    for (let seed = 1; seed <= 12; seed += 1) {
-      const { values } = await releaseAndRead(counters, { seed, config: TEST_RELEASE_CONFIG });
-      expect(values.length).toBeGreaterThan(0); // the crowd's cell is published
-      // Its keys would be model_artifact/smb/... (volume), model_artifact/hash_only/... (integrity), mistral/... (controls), defense/... (gaps).
-      expect(values.filter((value) => /mistral|defense|model_artifact|smb/.test(value.key))).toEqual([]);
+    for (let seed = 1; seed <= 6; seed += 1) {
+      const { values, catalogue } = await releaseAndRead(counters, { seed, config: TEST_RELEASE_CONFIG });
+      // Public keys: every declared key and measure has a row, whatever the data.
+      for (const dataset of catalogue.datasets) {
+        expect(values.filter((value) => value.datasetId === dataset.spec.id).length).toBe(dataset.publicKeys!.length * dataset.spec.measures.length);
+      }
+      const byKey = new Map<string, PublishedValue[]>();
+      for (const value of values) byKey.set(`${value.datasetId}:${value.key}`, [...(byKey.get(`${value.datasetId}:${value.key}`) ?? []), value]);
+      for (const [, rows] of byKey) {
+        const organizations = rows.find((row) => row.measure === 'distinct_organizations')!;
+        // Suppression reads the noisy count (k = 3), never the true one; suppressed rows carry no values.
+        const expected = organizations.noisy < 3 ? 'suppressed' : 'published';
+        for (const row of rows) {
+          expect(row.status).toBe(expected);
+          if (expected === 'suppressed') expect(row.value).toBeNull();
+          else expect(row.value).not.toBeNull();
+        }
+      }
+      // The loud organization counts as the cap, not its million events: the noisy transfer count of the
+      // lonely key stays within the two organizations' bounded total plus ten noise sd.
+      for (const dataset of catalogue.datasets) {
+        const transfers = dataset.plan.measures.find((measure) => measure.kind === 'transfer_count')!;
+        for (const value of values.filter((each) => each.datasetId === dataset.spec.id && each.measure === 'transfer_count' && /mistral|defense|model_artifact|smb/.test(each.key))) {
+          expect(value.noisy).toBeLessThanOrEqual(2 * dataset.spec.bounds.maxTransfersPerCell + 10 * transfers.noiseStandardDeviation);
+        }
+      }
     }
   });
 
-  it('even with next to no noise, the k floor alone keeps a (k-1)-organization cell out', async () => {
-    // With an enormous budget the noise is negligible; only k protects the cell.
+  it('even with next to no noise, a (k-1)-organization key is suppressed: its rows carry no values', async () => {
+    // With an enormous budget the noise is negligible; the noisy count (about 9) is below k = 10.
     const config = { periodBudgetRho: 1e6, yearlyBudgetRho: 53e6, kAnonymity: 10 };
     const quietCell = { sector: 'legal', ai_platform: 'meta', classification: 'inference_output', protocol: 'as2' } as const;
     const { values } = await releaseAndRead([...crowd(30), ...crowd(9, { from: 100, cell: quietCell, events: 1_000_000 })], { seed: 3, config });
-    expect(values.some((value) => /finance|training_dataset|openai/.test(value.key))).toBe(true);
-    expect(values.filter((value) => /legal|meta|inference_output|as2/.test(value.key))).toEqual([]);
+    expect(values.some((value) => /finance|training_dataset|openai/.test(value.key) && value.status === 'published' && value.value !== null)).toBe(true);
+    const quiet = values.filter((value) => /legal|meta|inference_output|as2/.test(value.key));
+    expect(quiet.length).toBeGreaterThan(0);
+    expect(quiet.filter((value) => value.status !== 'suppressed' || value.value !== null)).toEqual([]);
   });
 
   it('one organization\'s huge volume moves every published value by exactly its bounded contribution (same noise draws)', async () => {
@@ -84,16 +130,19 @@ describe('release privacy properties', () => {
     expect(withWhale.values.map(({ datasetId, key, measure }) => `${datasetId}:${key}:${measure}`)).toEqual(
       without.values.map(({ datasetId, key, measure }) => `${datasetId}:${key}:${measure}`),
     );
-    expect(without.values.length).toBeGreaterThanOrEqual(10);
+    let movedKeys = 0;
     for (const [index, value] of withWhale.values.entries()) {
       const spec = withWhale.catalogue.get(value.datasetId)!.spec;
-      const bound = {
-        transfer_count: spec.bounds.maxTransfersPerCell,
-        distinct_organizations: 1,
-        clamped_byte_sum: spec.bounds.maxBytesPerCell / 1_000_000,
-      }[value.measure]!;
-      // The whale contributes its capped total: the difference is the bound, never its million events.
-      expect({ ...value, moved: value.value - without.values[index]!.value }).toEqual({ ...value, moved: bound });
+      // The whale sits in the crowd's cell (BASE_CELL): only the keys that cell maps to can move.
+      const whaleKeys = createDatasetCellMapper(spec).cellsOf(BASE_CELL).map((key) => key.split('\u001f').join('/'));
+      const bound = whaleKeys.includes(value.key)
+        ? { transfer_count: spec.bounds.maxTransfersPerCell, distinct_organizations: 1, clamped_byte_sum: spec.bounds.maxBytesPerCell / 1_000_000 }[value.measure]!
+        : 0;
+      if (bound > 0) movedKeys += 1;
+      // The whale contributes its capped total to the noisy measurement: the bound, never its million events.
+      const { noisy, measure, key, datasetId } = value;
+      expect({ datasetId, key, measure, moved: noisy - without.values[index]!.noisy }).toEqual({ datasetId, key, measure, moved: bound });
     }
+    expect(movedKeys).toBeGreaterThanOrEqual(8);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCoalition } from '../../src/reports/coalition-plan';
 import { issueApiKey } from '../consent/consent-fixtures';
+import { expectProblem } from '../support/http-expectations';
 import { ADMIN_TOKEN, createTestApp, requestJson, type TestApp } from '../support/test-app';
 
 describe('GET /v1/reports/plan', () => {
@@ -33,14 +34,9 @@ describe('GET /v1/reports/plan', () => {
   });
 
   it('admits privacy officers only', async () => {
-    const anonymous = await requestJson(testApp, 'GET', '/v1/reports/plan?orgs=300');
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.json.type).toBe('/problems/unauthenticated');
+    expectProblem(await requestJson(testApp, 'GET', '/v1/reports/plan?orgs=300'), 401, 'unauthenticated');
     for (const token of [researcher, ADMIN_TOKEN]) {
-      const refused = await get('/v1/reports/plan?orgs=300', token);
-      expect(refused.status).toBe(403);
-      expect(refused.headers.get('content-type')).toBe('application/problem+json');
-      expect(refused.json.type).toBe('/problems/forbidden');
+      expectProblem(await get('/v1/reports/plan?orgs=300', token), 403, 'forbidden');
     }
   });
 
@@ -54,9 +50,7 @@ describe('GET /v1/reports/plan', () => {
       ['orgs=300&yearlyRho=-1', 'yearlyRho'],
     ] as const) {
       const response = await get(`/v1/reports/plan?${query}`);
-      expect(response.status, query).toBe(400);
-      expect(response.headers.get('content-type'), query).toBe('application/problem+json');
-      expect(response.json.type, query).toBe('/problems/invalid-request');
+      expectProblem(response, 400, 'invalid-request');
       expect(JSON.stringify(response.json.errors), query).toContain(parameter);
       expect(response.text, query).not.toContain('<script>');
     }

@@ -72,6 +72,7 @@ export const ROLE_MATRIX: readonly RouteAdmission[] = [
   { method: 'GET', path: () => '/v1/reports/budget/organizations', admits: ['admin', 'privacy_officer'] },
   { method: 'GET', path: () => '/v1/reports/erasures', admits: ['admin', 'privacy_officer'] },
   { method: 'GET', path: () => '/v1/reports/consent', admits: ['admin', 'privacy_officer'] },
+  { method: 'GET', path: () => '/v1/reports/plan?orgs=300', admits: ['privacy_officer'] },
   { method: 'GET', path: (org) => `/v1/orgs/${org}/consent`, admits: ['admin', 'privacy_officer'] },
   { method: 'PUT', path: () => `/v1/orgs/${UNKNOWN_ID}/consent`, body: {}, admits: ['admin', 'privacy_officer'] },
   { method: 'DELETE', path: () => `/v1/orgs/${UNKNOWN_ID}/consent`, body: {}, admits: ['admin', 'privacy_officer'] },

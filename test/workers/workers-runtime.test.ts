@@ -8,7 +8,8 @@ import { createHash, createPublicKey, type JsonWebKey as NodeJsonWebKey, verify 
 import { describe, expect, it } from 'vitest';
 import type { Ed25519PublicJwk } from '../../src/releases/release-signing';
 import { verifyPackage } from '../../src/releases/release-verification';
-import { registerConsentingOrg, sendBatch, testEventId, transferEvent } from '../support/fixtures';
+import { registerConsentingOrg, sendBatch, testEventId, transferEvent, transferEventV2 } from '../support/fixtures';
+import { expectNear, parseCsv } from '../support/release-csv';
 import { expectProblem } from '../support/http-expectations';
 import { useHttpTarget } from '../support/http-target';
 import { ADMIN_TOKEN, requestJson, TEST_START } from '../support/test-app';
@@ -77,19 +78,36 @@ describe('releases on Workers + D1, from the cron trigger', () => {
   const PERIOD = '2026-W48';
   /** After 2026-W48 ended (Mon 2026-11-30) and its 48 h grace window passed. */
   const AFTER_GRACE = new Date('2026-12-02T06:00:00.000Z');
+  const ORGANIZATIONS_PER_VERSION = 16;
   const runCron = async () => {
     const response = await fetch(`${target().origin}/__scheduled?cron=${encodeURIComponent('17 * * * *')}`);
     expect(response.status).toBe(200);
   };
 
   it('releases the due period once, with files whose hashes and Ed25519 signature verify against the JWKS', async () => {
-    // Twenty organizations with the same kind of transfers during 2026-W48, sent through ingest.
+    // Thirty-two organizations with the same kind of transfers during 2026-W48, sent through ingest:
+    // half still on contract version 1, half on version 2 (a dataset whose checksum was verified).
     await target().setClock(TEST_START);
-    for (let index = 0; index < 20; index += 1) {
+    const storedByVersion = async () =>
+      Object.fromEntries(
+        (
+          await target().sql<{ artifact_class: string; integrity_evidence: string; events: number }>(
+            'SELECT artifact_class, integrity_evidence, sum(events) AS events FROM counters WHERE period = ? AND hash_verified = 1 GROUP BY 1, 2',
+            [PERIOD],
+          )
+        ).map((row) => [`${row.artifact_class}/${row.integrity_evidence}`, Number(row.events)]),
+      );
+    const storedBefore = await storedByVersion();
+    for (let index = 0; index < 2 * ORGANIZATIONS_PER_VERSION; index += 1) {
       const org = await registerConsentingOrg(target().client, { name: `Workers Release Org ${index}` });
-      const batch = Array.from({ length: 12 }, () => transferEvent());
-      expect((await sendBatch(target().client, org.ingestToken, batch)).json).toMatchObject({ accepted: 12 });
+      const version = index % 2 === 0 ? 1 : 2;
+      const batch = Array.from({ length: 12 }, () => (version === 1 ? transferEvent() : transferEventV2()));
+      expect((await sendBatch(target().client, org.ingestToken, batch, version)).json).toMatchObject({ accepted: 12 });
     }
+    const storedAfter = await storedByVersion();
+    const added = (key: string) => (storedAfter[key] ?? 0) - (storedBefore[key] ?? 0);
+    expect(added('unknown/unknown')).toBe(12 * ORGANIZATIONS_PER_VERSION);
+    expect(added('dataset/checksum_verified')).toBe(12 * ORGANIZATIONS_PER_VERSION);
     const tooEarly = await requestJson(target().client, 'POST', '/v1/admin/releases', { token: ADMIN_TOKEN, body: { period: PERIOD } });
     expectProblem(tooEarly, 409, 'period-not-releasable');
 
@@ -147,6 +165,17 @@ describe('releases on Workers + D1, from the cron trigger', () => {
     }
     // The twenty organizations share a cell, so at least that cell clears k and the DP threshold.
     expect(publishedRows).toBeGreaterThan(0);
+    // Both contract versions are counted: all 32 organizations in the volume cell, and each half at its maturity level.
+    const csvOf = async (datasetId: string) => {
+      const id = released.find((release) => release.dataset_id === datasetId)?.id;
+      expect(id, datasetId).toBeDefined();
+      return parseCsv(await (await target().client.app.request(`/v1/releases/${id}/data.csv`)).text());
+    };
+    const volume = await csvOf('ai-transfer-volume');
+    expectNear(volume, ORGANIZATIONS_PER_VERSION, { content_class: 'training_dataset', protocol: 'sftp', boundary: 'cross_organization' }, 'distinct_organizations', 2 * ORGANIZATIONS_PER_VERSION);
+    const maturity = await csvOf('ai-artifact-integrity-maturity');
+    expectNear(maturity, ORGANIZATIONS_PER_VERSION, { artifact_class: 'dataset', boundary: 'cross_organization', maturity_level: 'l1_artifact_integrity' }, 'distinct_organizations', ORGANIZATIONS_PER_VERSION);
+    expectNear(maturity, ORGANIZATIONS_PER_VERSION, { artifact_class: 'unknown', boundary: 'cross_organization', maturity_level: 'unknown' }, 'distinct_organizations', ORGANIZATIONS_PER_VERSION);
     await target().setClock(TEST_START);
   });
 });

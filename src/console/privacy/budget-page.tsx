@@ -3,6 +3,7 @@
  * report's own columns, so it cannot drift from its CSV), and each organization's loss over the
  * last 12 months against the yearly cap, nearest the cap first.
  */
+import type { Child } from 'hono/jsx';
 import { BUDGET_REPORT_COLUMNS, type BudgetReportRow } from '../../reports/budget-report';
 import type { PrivacyLossReportRow } from '../../reports/privacy-loss-report';
 import type { YearlyBudgetStatement } from '../../releases/yearly-budget';
@@ -136,6 +137,7 @@ export function BudgetPage(props: {
   yearly: YearlyBudgetStatement;
   losses: PrivacyLossReportRow[];
   query: Record<string, string>;
+  planner?: Child;
 }) {
   const periods = [...new Map(props.rows.map((row) => [row.period, row])).values()].map(
     (row): PeriodSummary => ({
@@ -213,6 +215,7 @@ export function BudgetPage(props: {
           </details>
         </>
       )}
+      {props.planner}
       <p>
         <a href="/console/privacy/reports/budget.csv">Budget ledger (CSV)</a> · <a href="/console/privacy/reports/privacy-loss.csv">Loss per organization (CSV)</a>
       </p>

@@ -18,6 +18,7 @@ import { csvResponse } from '../../http/report-response';
 import { buildBudgetReport } from '../../reports/budget-report';
 import { buildConsentReport, consentReportCsvTable } from '../../reports/consent-report';
 import { buildErasureReport } from '../../reports/erasure-report';
+import { planCoalition } from '../../reports/coalition-plan';
 import { buildPrivacyLossReport } from '../../reports/privacy-loss-report';
 import { yearlyBudgetStatement } from '../../releases/yearly-budget';
 import { renderConsolePage } from '../shared/console-layout';
@@ -25,6 +26,7 @@ import { consolePageNotFound, createConsoleRouter } from '../shared/console-rout
 import { type ConsoleEnv, requireConsoleSession } from '../shared/console-session';
 import { AuditHeadCertificate, AuditPage } from './audit-page';
 import { BudgetPage } from './budget-page';
+import { PLANNER_MAX_ORGANIZATIONS, PlannerPanel } from './planner-panel';
 import { parseConsoleForm, formRefused } from './consent-forms';
 import { ErasureList, ErasureReceiptPage } from './erasure-list';
 import { type ConsoleFormName, type FormState, OrganizationPage } from './organization-page';
@@ -139,7 +141,18 @@ export function registerPrivacyConsole(app: Hono<AppEnv>) {
       buildBudgetReport(deps, { from: null, to: null }),
       buildPrivacyLossReport(deps, { at: now }),
     ]);
-    return page(c, 'Privacy budget', `${BASE}/budget`, <BudgetPage rows={budget.rows} cap={budget.periodRhoCap} yearly={yearlyBudgetStatement(deps.config)} losses={losses.rows} query={queryOf(c)} />, {
+    const asked = c.req.query('plan-orgs');
+    const askedCount = asked === undefined || asked === '' ? undefined : Number(asked);
+    const validCount = askedCount !== undefined && Number.isSafeInteger(askedCount) && askedCount >= 1 && askedCount <= PLANNER_MAX_ORGANIZATIONS;
+    const organizations = validCount ? askedCount : Math.max(1, losses.rows.length);
+    const planner = (
+      <PlannerPanel
+        plan={planCoalition(deps, { organizations })}
+        query={queryOf(c)}
+        problem={askedCount !== undefined && !validCount ? `Enter a whole number of organizations from 1 to ${PLANNER_MAX_ORGANIZATIONS.toLocaleString('en-GB')}.` : undefined}
+      />
+    );
+    return page(c, 'Privacy budget', `${BASE}/budget`, <BudgetPage rows={budget.rows} cap={budget.periodRhoCap} yearly={yearlyBudgetStatement(deps.config)} losses={losses.rows} query={queryOf(c)} planner={planner} />, {
       charts: true,
     });
   });

@@ -92,6 +92,8 @@ footer.console-footer { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem; 
   .columns { grid-template-columns: minmax(0, 1fr); }
   form.stacked { max-width: none; }
   input, select, textarea { max-width: 100%; }
+  /* Tables not yet built with DataTable scroll inside themselves rather than widening the page. */
+  main table { display: block; max-width: 100%; overflow-x: auto; }
   .data-table table, .data-table tbody, .data-table tr, .data-table td { display: block; width: 100%; }
   .data-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   .data-table tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .6rem; padding: .3rem .6rem; }

@@ -1,6 +1,6 @@
 /** Wire shapes of the catalogue, methodology cards and release listings. */
 import { z } from '@hono/zod-openapi';
-import { MEASURE_UNITS, type CataloguedDataset, type PeriodBudget } from '../../../releases/dataset-catalogue';
+import { keySelectionStatement, MEASURE_UNITS, type CataloguedDataset, type PeriodBudget } from '../../../releases/dataset-catalogue';
 import type { ConditionSpec, DatasetSpec, Measure } from '../../../datasets/dataset-spec';
 import type { PeriodKindStatement } from '../../../releases/release-configuration';
 import type { ReleaseSummaryRow } from '../../../releases/release-repository';
@@ -33,8 +33,12 @@ const PrivacySummarySchema = z.object({
   epsilon: z.number(),
   delta: z.number(),
   k: z.number().int(),
-  selectionThreshold: z.number().int().openapi({ description: 'A cell is published iff organizations >= k and organizations + noise >= this.' }),
-  selectionNoiseSd: z.number(),
+  keys: z.enum(['public', 'private']).openapi({
+    description: 'public: every declared key has a row in every release, suppressed when its noisy organization count is below k. private: keys are selected from the data with DP selection.',
+  }),
+  publicKeyCount: z.number().int().nullable().openapi({ description: 'Public keys: how many keys every release has a row for.' }),
+  selectionThreshold: z.number().int().nullable().openapi({ description: 'Private keys only: a cell is published iff organizations >= k and organizations + noise >= this.' }),
+  selectionNoiseSd: z.number().nullable(),
   summary: z.string(),
 });
 
@@ -218,8 +222,10 @@ export function datasetSummaryView(dataset: CataloguedDataset, latest: ReleaseSu
       epsilon: plan.accounting.epsilon,
       delta: plan.accounting.delta,
       k,
-      selectionThreshold: plan.selection.threshold,
-      selectionNoiseSd: plan.selection.noiseStandardDeviation,
+      keys: plan.keys,
+      publicKeyCount: dataset.publicKeys?.length ?? null,
+      selectionThreshold: plan.selection?.threshold ?? null,
+      selectionNoiseSd: plan.selection?.noiseStandardDeviation ?? null,
       summary: plan.accounting.summary,
     },
     catalogue: spec.catalogue ?? null,
@@ -237,8 +243,12 @@ function universalBiases(spec: DatasetSpec, dataset: CataloguedDataset): string[
   return [
     `Clamping: each organization contributes at most ${spec.bounds.maxTransfersPerCell} transfers${spec.measures.includes('clamped_byte_sum') ? ` and ${spec.bounds.maxBytesPerCell} bytes` : ''} per cell, so totals of heavy users are biased downward.`,
     `L0 sampling: an organization present in more than ${spec.bounds.maxCellsPerOrganization} cells contributes to ${spec.bounds.maxCellsPerOrganization} of them chosen uniformly at random, so its other cells are under-counted.`,
-    `Selection: a cell with fewer than ${dataset.k} organizations is never published, and one with more is published only when its noisy organization count reaches ${dataset.plan.selection.threshold}; absent cells are "not published", not zero.`,
-    'Noise is not clipped: small published values can be negative, which keeps sums and averages over cells unbiased.',
+    dataset.plan.selection === null
+      ? `Suppression: a key whose noisy organization count is below ${dataset.k} is published as suppressed with empty values; keys with few organizations are therefore often suppressed, and a suppressed key is not a zero.`
+      : `Selection: a cell with fewer than ${dataset.k} organizations is never published, and one with more is published only when its noisy organization count reaches ${dataset.plan.selection.threshold}; absent cells are "not published", not zero.`,
+    dataset.plan.selection === null
+      ? 'Post-processing: published values are made whole numbers >= 0 and consistent (transfers >= organizations), which biases small values upward; the unprocessed noisy measurements (noisy-measurements.csv) are unbiased and are the ones to sum or average over keys.'
+      : 'Noise is not clipped: small published values can be negative, which keeps sums and averages over cells unbiased.',
   ];
 }
 
@@ -271,7 +281,7 @@ export function methodologyView(
             : 'Discrete Laplace noise, sampled exactly over the integers (Canonne, Kamath, Steinke 2020) from a cryptographic random source.',
         period: statements.period,
         yearlyBudget: statements.yearlyBudget,
-        selection: `Cells are published only if at least ${dataset.k} organizations contributed (k-anonymity floor) and the organization count plus noise (sd ${plan.selection.noiseStandardDeviation.toFixed(2)}) reaches ${plan.selection.threshold}. A cell that exists because of a single organization is published with probability at most ${plan.selection.perCellDelta.toExponential(2)}; the set of published cells is therefore itself differentially private.`,
+        selection: keySelectionStatement(dataset),
         periodBudget: {
           rho: periodBudget.rho,
           selectionDelta: periodBudget.selectionDelta,

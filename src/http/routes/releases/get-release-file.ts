@@ -12,7 +12,7 @@ export function registerGetReleaseFile(app: App) {
       method: 'get',
       path: '/v1/releases/{releaseId}/{file}',
       tags: ['Releases'],
-      summary: 'A file of a release: datapackage.json, its detached signature (raw or base64), data.csv, data.json, data.parquet, spdx.json, provenance.intoto.jsonl',
+      summary: 'A file of a release: datapackage.json, its detached signature (raw or base64), data.csv, data.json, noisy-measurements.csv, data.parquet, spdx.json, provenance.intoto.jsonl',
       description:
         'Relative resource paths in datapackage.json resolve next to it, so Frictionless tools can open the package from its URL. ' +
         'datapackage.json is served in RFC 8785 canonical form: the exact bytes the Ed25519 signature covers. ' +

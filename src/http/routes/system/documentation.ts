@@ -71,7 +71,8 @@ export function registerDocumentation(app: App) {
               h3 { margin: .3rem 0; font-size: 1rem; }
               .method { display: inline-block; min-width: 4.5rem; font-weight: 700; }
               .get { color: #0969da; } .post { color: #1a7f37; } .put { color: #9a6700; } .delete { color: #cf222e; }
-              code { font-family: ui-monospace, monospace; }
+              code { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+              pre { white-space: pre-wrap; overflow-wrap: anywhere; }
             </style>
           </head>
           <body>
