@@ -1,9 +1,9 @@
 /**
  * A release as a Frictionless Data Package (https://specs.frictionlessdata.io/data-package/):
- * datapackage.json describing tidy files with the same rows, data.csv, data.json and data.parquet
- * (typed columns, for DuckDB / pandas / Arrow; the post-processed values, one row per key and
- * measure with its status), and noisy-measurements.csv (the unprocessed noisy values with their
- * noise sd), each with its size and SHA-256, a Table Schema whose fields have titles, descriptions and units, a `privacy`
+ * datapackage.json describing three tidy files with the same rows, data.csv, data.json (the
+ * post-processed values, one row per key and measure with its status) and data.parquet (typed
+ * columns, for DuckDB / pandas / Arrow), and noisy-measurements.csv (the unprocessed noisy values
+ * with their noise sd), each with its size and SHA-256, a Table Schema whose fields have titles, descriptions and units, a `privacy`
  * section stating the guarantee and every noise parameter, and a `chain` section naming the
  * previous release of the same dataset and the hash of its datapackage.json.
  *
@@ -27,8 +27,8 @@ import { PARQUET_MEDIA_TYPE } from './stored-file-content';
 export const DATAPACKAGE_PATH = 'datapackage.json';
 export const CSV_PATH = 'data.csv';
 export const JSON_PATH = 'data.json';
-export const NOISY_MEASUREMENTS_PATH = 'noisy-measurements.csv';
 export const PARQUET_PATH = 'data.parquet';
+export const NOISY_MEASUREMENTS_PATH = 'noisy-measurements.csv';
 
 export interface ChainLink {
   id: string;
@@ -389,7 +389,7 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
         rows: rows.length,
         privacy,
         periodDescription: `${period.id}, ${period.start.toISOString()} to ${period.end.toISOString()} (UTC)`,
-        files: [csv, json, noisy, parquet],
+        files: [csv, json, parquet, noisy],
       }),
       null,
       1,
@@ -470,7 +470,7 @@ export async function buildDataPackage(input: PackageInput): Promise<BuiltPackag
     },
   };
   const canonical = canonicalJsonText(descriptor);
-  return { descriptor, canonical, sha256: await sha256Hex(canonical), files: [csv, json, noisy, parquet, spdx] };
+  return { descriptor, canonical, sha256: await sha256Hex(canonical), files: [csv, json, parquet, noisy, spdx] };
 }
 
 /** What the provenance attestation states, all of it taken from the built package. */

@@ -19,7 +19,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 export interface TableField {
   name: string;
   type: string;
-  constraints?: { required?: boolean; enum?: readonly string[] };
+  constraints?: { required?: boolean; [other: string]: unknown };
 }
 
 export type ParquetCell = string | number | boolean | null | undefined;

@@ -46,10 +46,9 @@ export interface SpdxInput {
     k: number;
     summary: string;
     measures: readonly { name: string; unit: string; noise: unknown; noiseSd: number; ci95HalfWidth: number }[];
-    /** Private keys: the DP selection a cell passed. */
+    /** Data-dependent cell selection; absent when the dataset publishes declared public keys. */
     selection?: { threshold: number; noiseSd: number };
-    /** Public keys: every declared key has a row, suppressed on its noisy organization count. */
-    publicKeys?: { count: number; suppression: { minNoisyOrganizations: number } | null };
+    publicKeys?: { rule: string };
   };
   periodDescription: string;
   files: readonly SpdxFile[];
@@ -69,24 +68,12 @@ function noiseInWords(privacy: SpdxInput['privacy']): string {
     `Every published value has exact integer ${mechanism} noise added (sampled from a cryptographic random source), ` +
     `calibrated to zero-concentrated differential privacy with rho = ${privacy.rho} per period ` +
     `(epsilon = ${privacy.epsilon} at delta = ${privacy.delta}), the contributing organization being the privacy unit. ` +
-    `Per measure: ${perMeasure}. ${publicationInWords(privacy)}`
-  );
-}
-
-function publicationInWords(privacy: SpdxInput['privacy']): string {
-  if (privacy.selection) {
-    return (
-      `A cell is published only if at least ${privacy.k} organizations contributed and a noisy ` +
-      `count of them (standard deviation ${privacy.selection.noiseSd}) reaches ${privacy.selection.threshold}. ` +
-      'Values are not rounded or clipped after noise, so small values can be negative; the data files give each ' +
-      "value's noise standard deviation and 95% interval."
-    );
-  }
-  return (
-    `Every one of the ${privacy.publicKeys?.count ?? 0} declared keys has a row; a key is suppressed (values empty) when its ` +
-    `noisy organization count is below k = ${privacy.k}, decided on the noisy count, never the true one. Published values are ` +
-    'post-processed to whole numbers >= 0 with transfers >= organizations; noisy-measurements.csv holds the unprocessed ' +
-    "noisy values. The data files give each value's noise standard deviation and 95% interval."
+    `Per measure: ${perMeasure}. ` +
+    (privacy.selection
+      ? `A cell is published only if at least ${privacy.k} organizations contributed and a noisy count of them (standard deviation ${privacy.selection.noiseSd}) reaches ${privacy.selection.threshold}. `
+      : `The cells are declared public keys, published whatever the data: ${privacy.publicKeys?.rule ?? ''} `) +
+    'Values are not rounded or clipped after noise, so small values can be negative; the data files give each ' +
+    'value\'s noise standard deviation and 95% interval.'
   );
 }
 
@@ -126,15 +113,8 @@ export function spdxDocument(input: SpdxInput): Record<string, unknown> {
     dataset_anonymizationMethodUsed: [
       `Differential privacy: zero-concentrated DP (zCDP), ${privacy.summary}`,
       `Mechanism: ${privacy.mechanism}, exact integer sampling`,
-      ...(privacy.selection
-        ? [
-            `k-anonymity floor: a cell is published only if at least ${privacy.k} distinct organizations contributed`,
-            'Differentially private cell selection (noisy organization count against a threshold)',
-          ]
-        : [
-            `Public keys: every declared key is released; suppression when the noisy organization count is below k = ${privacy.k}`,
-            'Post-processing of noisy values only (whole numbers >= 0, consistent measures)',
-          ]),
+      `k-anonymity floor: a cell is published only if at least ${privacy.k} distinct organizations contributed`,
+      privacy.selection ? 'Differentially private cell selection (noisy organization count against a threshold)' : 'Declared public keys: no data-dependent cell selection',
       'Identifiers stripped and values generalized at ingest',
     ],
     dataset_datasetNoise: noiseInWords(privacy),

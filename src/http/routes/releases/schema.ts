@@ -6,17 +6,7 @@ import { WELL_FORMED_TEXT } from '../../../text';
 
 export const ReleaseIdParam = z.uuid().openapi({ param: { name: 'releaseId', in: 'path' }, example: '0f8fad5b-d9cb-469f-a165-70867728950e' });
 
-export const RELEASE_FILE_NAMES = [
-  'datapackage.json',
-  'datapackage.json.sig',
-  'datapackage.json.sig.b64',
-  'data.csv',
-  'data.json',
-  'noisy-measurements.csv',
-  'data.parquet',
-  'spdx.json',
-  'provenance.intoto.jsonl',
-] as const;
+export const RELEASE_FILE_NAMES = ['datapackage.json', 'datapackage.json.sig', 'datapackage.json.sig.b64', 'data.csv', 'data.json', 'noisy-measurements.csv', 'data.parquet', 'spdx.json', 'provenance.intoto.jsonl'] as const;
 
 export const ReleaseFileParam = z.enum(RELEASE_FILE_NAMES).openapi({ param: { name: 'file', in: 'path' }, example: 'data.csv' });
 
