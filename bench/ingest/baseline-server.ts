@@ -1,7 +1,8 @@
 /**
- * The bare baseline for the ingest benchmark: node:http, JSON.parse, and per-event counter upserts into the
- * same counters table with better-sqlite3 (one transaction per batch). No authentication, no
- * validation, no identifier stripping, no replay protection: the floor our service is compared with.
+ * The bare baseline for the ingest benchmark: node:http, JSON.parse, keyed dedup (one primary-key insert
+ * per event id) and grouped counter upserts (one per distinct cell of the batch) into the same counters
+ * table with better-sqlite3, one transaction per batch. No authentication, no validation, no identifier
+ * stripping, no consent gate, no tallies: the floor our service is compared with.
  * Args: --port P --database FILE
  */
 import { createServer } from 'node:http';
@@ -13,13 +14,16 @@ const { values } = parseArgs({ options: { port: { type: 'string' }, database: { 
 const db = new SqliteDatabase(values.database ?? ':memory:');
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
+db.exec('CREATE TABLE IF NOT EXISTS baseline_seen (event_id TEXT PRIMARY KEY) WITHOUT ROWID');
+const remember = db.prepare('INSERT OR IGNORE INTO baseline_seen (event_id) VALUES (?)');
 const columns = ['period', 'contributor', ...COUNTER_CELL_COLUMNS, 'cell_key'];
 const upsert = db.prepare(
-  `INSERT INTO counters (${columns.join(', ')}, events, bytes) VALUES (${columns.map(() => '?').join(', ')}, 1, ?)
-   ON CONFLICT (period, contributor, cell_key) DO UPDATE SET events = events + 1, bytes = bytes + excluded.bytes`,
+  `INSERT INTO counters (${columns.join(', ')}, events, bytes) VALUES (${columns.map(() => '?').join(', ')}, ?, ?)
+   ON CONFLICT (period, contributor, cell_key) DO UPDATE SET events = events + excluded.events, bytes = bytes + excluded.bytes`,
 );
 
 interface RawEvent {
+  eventId: string;
   occurredAt: string;
   transfer: { protocol: string; direction: string; crossOrg: boolean; sizeBytes: number; outcome: string };
   content: { classification: string; aiPlatform: string };
@@ -30,7 +34,11 @@ interface RawEvent {
 
 const flag = (value: boolean | undefined) => (value ? 1 : 0);
 const writeBatch = db.transaction((events: RawEvent[]) => {
+  const cells = new Map<string, { values: (string | number)[]; events: number; bytes: number }>();
+  let accepted = 0;
   for (const event of events) {
+    if (remember.run(event.eventId).changes === 0) continue;
+    accepted += 1;
     const c = event.controls;
     const cell = [
       event.transfer.protocol,
@@ -53,9 +61,20 @@ const writeBatch = db.transaction((events: RawEvent[]) => {
       event.geo.country,
       'sector',
       'size',
+      // Contract v2 dimensions, which a version 1 event stores as unknown.
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
     ];
-    upsert.run(event.occurredAt.slice(0, 10), 'baseline', ...cell, cell.join('|'), event.transfer.sizeBytes);
+    const key = cell.join('|');
+    const grouped = cells.get(key) ?? { values: [event.occurredAt.slice(0, 10), 'baseline', ...cell, key], events: 0, bytes: 0 };
+    grouped.events += 1;
+    grouped.bytes += event.transfer.sizeBytes;
+    cells.set(key, grouped);
   }
+  for (const { values: cellValues, events: count, bytes } of cells.values()) upsert.run(...cellValues, count, bytes);
+  return accepted;
 });
 
 createServer((request, response) => {
@@ -63,8 +82,8 @@ createServer((request, response) => {
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const batch = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: RawEvent[] };
-    writeBatch(batch.events);
+    const accepted = writeBatch(batch.events);
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ accepted: batch.events.length }));
+    response.end(JSON.stringify({ accepted }));
   });
 }).listen(Number(values.port), '127.0.0.1', () => console.log('ready'));

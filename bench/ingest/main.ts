@@ -4,29 +4,38 @@
  * node:http + JSON.parse + better-sqlite3 baseline measured in the same run on the same data.
  * Reports medians over --runs and the ratio ours / baseline.
  *
- *   npm run bench:ingest -- [--runs 3] [--batches 200] [--batch-size 500] [--concurrency 8]
+ *   npm run bench:ingest -- [--runs 3] [--batches 200] [--batch-size 500] [--concurrency 4]
  *                           [--database-url postgres://...] [--processes 2] [--compare-synchronous]
+ *                           [--fill 1000000]
+ *
+ * --fill N (SQLite): each run also measures the service after N replay guards of the same period and
+ * contributor were bulk-inserted (what N stored events leave behind; counters grow with variety, not
+ * volume), and prints throughput at the end / at the start and bytes on disk per stored event.
  *
  * --compare-synchronous (SQLite): each run also measures the server with SQLITE_SYNCHRONOUS=full,
  * so the cost of syncing every commit is a ratio from the same run.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
 import { migrateToLatest } from '../../src/db/migrations';
 import { collectOutput, freePort, peakRssMiB, spawnTypeScript, stop, waitForHttp, waitForLine } from '../support/spawned-process';
+import { seededUniform } from '../support/seeded-random';
 import { median } from '../support/statistics';
+import { syntheticEvent } from '../support/synthetic-telemetry';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     batches: { type: 'string', default: '200' },
     'batch-size': { type: 'string', default: '500' },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '4' },
+    fill: { type: 'string', default: '0' },
     'database-url': { type: 'string' },
     processes: { type: 'string', default: '1' },
     'compare-synchronous': { type: 'boolean', default: false },
@@ -57,6 +66,34 @@ interface RunResult {
   peakRssMiB: number;
   failures: number;
   accepted: number;
+  storedEvents?: number;
+  bytesOnDisk?: number;
+}
+
+const fileBytes = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+
+/** Bulk-inserts `count` replay guards shaped like the one a real warm-up event left, in the same period. */
+function fillPeriod(file: string, count: number) {
+  const db = new SqliteDatabase(file);
+  try {
+    const sample = db.prepare('SELECT event_hash, period, contributor FROM replay_guards LIMIT 1').get() as
+      | { event_hash: string; period: string; contributor: string }
+      | undefined;
+    if (!sample) throw new Error('the warm-up event left no replay guard');
+    const hashBytes = Math.ceil(sample.event_hash.length / 2);
+    const insert = db.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+       INSERT INTO replay_guards (event_hash, period, contributor, batch_id)
+       SELECT substr(lower(hex(randomblob(?))), 1, ?), ?, ?, 'fill-' || (i / 500) FROM n`,
+    );
+    const chunk = 500_000;
+    for (let done = 0; done < count; done += chunk) {
+      db.transaction(() => insert.run(Math.min(chunk, count - done), hashBytes, sample.event_hash.length, sample.period, sample.contributor))();
+    }
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
 }
 
 async function adminCall(base: string, path: string, method: string, body: unknown) {
@@ -69,11 +106,12 @@ async function adminCall(base: string, path: string, method: string, body: unkno
   return response.json() as Promise<Record<string, any>>;
 }
 
-async function runOurs(run: number, extraEnv: Record<string, string> = {}): Promise<RunResult> {
+async function runOurs(run: number, extraEnv: Record<string, string> = {}, fill = 0): Promise<RunResult> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
   const processCount = Number(values.processes);
   let schema: string | undefined;
-  let databaseUrl = `file:${join(folder, 'telemetry.sqlite')}`;
+  const sqliteFile = join(folder, 'telemetry.sqlite');
+  let databaseUrl = `file:${sqliteFile}`;
   if (values['database-url']) {
     databaseUrl = values['database-url'];
     schema = `bench_${process.pid}_${run}`;
@@ -115,6 +153,18 @@ async function runOurs(run: number, extraEnv: Record<string, string> = {}): Prom
     const instance = await adminCall(base, `/v1/admin/orgs/${org.id}/instances`, 'POST', { label: 'bench' });
     await adminCall(base, `/v1/orgs/${org.id}/consent`, 'PUT', { scope: 'research-telemetry', policyVersion: '1', grantedBy: 'bench' });
     await new Promise((resolve) => setTimeout(resolve, 20));
+    if (fill > 0) {
+      const warmUp = { schemaVersion: 1, events: [syntheticEvent(seededUniform(run), new Date().toISOString())] };
+      const response = await fetch(`${base}/v1/telemetry/batches`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${instance.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(warmUp),
+      });
+      if (!response.ok) throw new Error(`warm-up batch: ${response.status} ${await response.text()}`);
+      const filling = performance.now();
+      fillPeriod(sqliteFile, fill);
+      console.error(`filled ${fill} replay guards in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
+    }
     const output = await collectOutput(spawnTypeScript(join(import.meta.dirname, 'load-generator.ts'), loadArgs(targets, instance.token, run))).catch(
       (error: unknown) => {
         // Say whether a server died under the load, and what it logged.
@@ -122,7 +172,15 @@ async function runOurs(run: number, extraEnv: Record<string, string> = {}): Prom
       },
     );
     const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
-    return { ...result, peakRssMiB: Math.max(...servers.map((server) => peakRssMiB(server.pid))) };
+    const peak = Math.max(...servers.map((server) => peakRssMiB(server.pid)));
+    let stored: Pick<RunResult, 'storedEvents' | 'bytesOnDisk'> = {};
+    if (!schema) {
+      const db = new SqliteDatabase(sqliteFile, { readonly: true });
+      const { n } = db.prepare('SELECT count(*) AS n FROM replay_guards').get() as { n: number };
+      db.close();
+      stored = { storedEvents: n, bytesOnDisk: fileBytes(sqliteFile) + fileBytes(`${sqliteFile}-wal`) };
+    }
+    return { ...result, ...stored, peakRssMiB: peak };
   } finally {
     await Promise.all(servers.map(stop));
     rmSync(folder, { recursive: true, force: true });
@@ -154,6 +212,8 @@ const ours: RunResult[] = [];
 const baseline: RunResult[] = [];
 const compareSynchronous = values['compare-synchronous'] && !values['database-url'];
 const oursFull: RunResult[] = [];
+const fill = values['database-url'] ? 0 : Number(values.fill);
+const oursFilled: RunResult[] = [];
 for (let run = 1; run <= runs; run += 1) {
   // Alternate the order so drift on a shared machine does not favour one side.
   if (run % 2) {
@@ -164,9 +224,11 @@ for (let run = 1; run <= runs; run += 1) {
     ours.push(await runOurs(run));
   }
   if (compareSynchronous) oursFull.push(await runOurs(run, { SQLITE_SYNCHRONOUS: 'full' }));
+  if (fill > 0) oursFilled.push(await runOurs(run, {}, fill));
   console.error(
     `run ${run}/${runs}: ours ${ours.at(-1)?.eventsPerSecond.toFixed(0)} ev/s, baseline ${baseline.at(-1)?.eventsPerSecond.toFixed(0)} ev/s` +
-      (compareSynchronous ? `, ours synchronous=full ${oursFull.at(-1)?.eventsPerSecond.toFixed(0)} ev/s` : ''),
+      (compareSynchronous ? `, ours synchronous=full ${oursFull.at(-1)?.eventsPerSecond.toFixed(0)} ev/s` : '') +
+      (fill > 0 ? `, ours after ${fill} stored ${oursFilled.at(-1)?.eventsPerSecond.toFixed(0)} ev/s` : ''),
   );
 }
 
@@ -187,8 +249,17 @@ const row = (name: string, storeName: string, s: ReturnType<typeof summarize>) =
   console.log(`| ${name} | ${storeName} | ${s.eventsPerSecond.toFixed(0)} | ${s.p50Ms.toFixed(1)} | ${s.p99Ms.toFixed(1)} | ${s.peakRssMiB.toFixed(0)} | ${s.failures} |`);
 row('this service', store, oursSummary);
 if (compareSynchronous) row('this service', 'SQLite (WAL), synchronous=full', summarize(oursFull));
+if (fill > 0) row('this service', `SQLite (WAL), period pre-filled with ${fill} events`, summarize(oursFilled));
 row('bare baseline', 'SQLite (WAL), 1 process', baselineSummary);
 console.log(`\nratio ours / baseline (events/s, median): ${(oursSummary.eventsPerSecond / baselineSummary.eventsPerSecond).toFixed(2)}`);
 if (compareSynchronous) {
   console.log(`ratio synchronous=full / normal (events/s, median): ${(summarize(oursFull).eventsPerSecond / oursSummary.eventsPerSecond).toFixed(2)}`);
+}
+if (fill > 0) {
+  const bytesPerEvent = (results: RunResult[]) => median(results.map((r) => (r.bytesOnDisk ?? 0) / Math.max(1, r.storedEvents ?? 0)));
+  console.log(`ratio end / start of the period (events/s, median): ${(summarize(oursFilled).eventsPerSecond / oursSummary.eventsPerSecond).toFixed(2)} (goal >= 0.8)`);
+  console.log(
+    `bytes on disk per stored event (database + WAL / replay guards, median): start ${bytesPerEvent(ours).toFixed(0)}, ` +
+      `after the fill ${bytesPerEvent(oursFilled).toFixed(0)}`,
+  );
 }

@@ -26,7 +26,7 @@ import { migrateToLatest } from '../../src/db/migrations';
 import { COUNTER_CELL_COLUMNS } from '../../src/db/schema';
 import { createFixedClock } from '../../src/deps';
 import { parsePeriodId } from '../../src/periods/period';
-import { AI_PLATFORMS, CONTENT_CLASSES, DIRECTIONS, ORG_SIZE_BANDS, OUTCOMES, PROTOCOLS, REGIONS, SECTORS, SIZE_BANDS } from '../../src/datasets/vocabulary';
+import { AI_PLATFORMS, ARTIFACT_CLASSES, ATTESTATION_KINDS, CONTENT_CLASSES, DIRECTIONS, ORG_SIZE_BANDS, OUTCOMES, PROTOCOLS, REGIONS, SECTORS, SIZE_BANDS, STORED_INTEGRITY_EVIDENCE } from '../../src/datasets/vocabulary';
 import { createJsonLogger } from '../../src/logging/json-logger';
 import { generateSigningKeyPkcs8 } from '../../src/node/secrets-file';
 import { createCryptoRandomSource } from '../../src/privacy/random-source';
@@ -92,6 +92,11 @@ function generate(file: string, orgs: number, cellsPerOrg: number): void {
         region,
         sector,
         org_size_band: orgSize,
+        // Contract v2 dimensions: a mix of version 2 events and version 1 events stored as unknown.
+        artifact_class: next() < 0.3 ? 'unknown' : pick(ARTIFACT_CLASSES, 1),
+        integrity_evidence: pick(STORED_INTEGRITY_EVIDENCE, 1),
+        attestation_kind: next() < 0.5 ? 'not_applicable' : pick([...ATTESTATION_KINDS, 'unspecified', 'unknown'], 1),
+        chain_of_custody: pick(['recorded', 'not_recorded', 'unknown'], 1),
       };
       const cellKey = COUNTER_CELL_COLUMNS.map((column) => cell[column]).join('|');
       if (seen.has(cellKey)) continue;
