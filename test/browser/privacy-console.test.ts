@@ -84,7 +84,7 @@ describe('privacy console in Chromium', () => {
     await expect(page.locator('.notice.ok').textContent()).resolves.toContain('Consent revoked');
     await expect(page.locator('.lead .badge').textContent()).resolves.toBe('revoked');
     // The W47 contributions were not released yet, so they were erased: 4 counter rows + 4 replay guards.
-    await expect(page.locator('main table').last().textContent()).resolves.toContain('2026-W47');
+    await expect(page.locator('#erasure-list').textContent()).resolves.toContain('2026-W47');
     await page.screenshot({ path: `${ARTIFACTS}/03-organization-revoked.png`, fullPage: true });
 
     const consent = await testApp.deps.database.db.selectFrom('consents').selectAll().where('org_id', '=', acme.orgId).executeTakeFirstOrThrow();
