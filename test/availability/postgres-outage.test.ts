@@ -98,6 +98,8 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL outages while clients ingest', () => 
           maxDelayMs: 1000,
           flushIntervalMs: 0,
           fetch: recordingFetch,
+          // The fixtures build contract version 1 events; the SDK sends version 2 unless told.
+          schemaVersion: 1,
         });
         const eventIds = new Set<string>();
         let accepted = 0;
