@@ -128,7 +128,10 @@ describe('npm run demo', () => {
     expect(overview).toMatch(/Revoked/);
 
     expect((await page.goto(urls.docs))?.status()).toBe(200);
-    expect(await page.content()).toContain('/v1/telemetry/batches');
+    // Scalar draws the reference in the browser from the OpenAPI document the service serves.
+    expect(await page.content()).toContain('/openapi.json');
+    const openapi = (await (await fetch(new URL('/openapi.json', urls.docs))).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toContain('/v1/telemetry/batches');
     expect(errors).toEqual([]);
     await page.close();
   });
