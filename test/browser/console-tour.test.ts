@@ -135,10 +135,10 @@ describe('console tour: every page at 390 and 1366 px over a populated service',
       return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')) }));
     });
     const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-    expect(serious, `${entry.path} at ${width}`).toEqual([]);
+    expect(serious, `${entry.path} at ${width}: ${JSON.stringify(serious)}`).toEqual([]);
     await page.screenshot({ path: `${ARTIFACTS}/${width}-${entry.name}.png`, fullPage: true });
     const newErrors = consoleErrors.slice(before).filter((message) => !(entry.name.endsWith('not-found') && /404/.test(message)));
-    expect(newErrors, `${entry.path} at ${width}`).toEqual([]);
+    expect(newErrors, `${entry.path} at ${width}: ${JSON.stringify(newErrors)}`).toEqual([]);
   }
 
   for (const width of WIDTHS) {
