@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodReleaseResult } from '../../src/releases/release-period';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { publishTestPeriod, TEST_RELEASE_CONFIG } from './release-fixtures';
+import { parseCsv } from '../support/release-csv';
 
 const run = promisify(execFile);
 
@@ -34,36 +35,6 @@ async function runVerify(...args: string[]) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: failed.code ?? -1, stdout: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
   }
-}
-
-/** RFC 4180 CSV (quoted fields, doubled quotes, LF records), header row first. */
-function parseCsv(text: string): Record<string, string>[] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index]!;
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      record.push(field);
-      field = '';
-    } else if (char === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += char;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  const [header, ...rows] = records;
-  return rows.map((row) => Object.fromEntries(header!.map((name, index) => [name, row[index]!])));
 }
 
 /** The openssl block of docs/releases.md, exactly as documented. */

@@ -2,38 +2,9 @@ import { approxDpEpsilon, composeZcdp } from '../../src/privacy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConsentingOrg, sendBatch, type ConsentingOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, createTestApp, requestJson, type TestApp } from '../support/test-app';
+import { parseCsvRecords as parseCsv } from '../support/release-csv';
 import { TEST_DIALECTS } from '../support/test-database';
 import { chargeBudget, eventsAt, issueApiKey, LATE_INSTANT, markReleased, SCENARIO_START, sendOrFail } from '../consent/consent-fixtures';
-
-/** Minimal RFC 4180 reader for the assertions (quoted fields, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\r' && text[index + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      index += 1;
-    } else field += char;
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  return rows;
-}
 
 describe.each(TEST_DIALECTS)('privacy officer reports on %s', (dialect) => {
   let testApp: TestApp;

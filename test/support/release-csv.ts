@@ -1,12 +1,42 @@
-/** Reading a release's data.csv in tests, and checking noisy published values against the truth. */
+/** Reading CSV in tests (release files and report exports), and checking noisy published values against the truth. */
 import { expect } from 'vitest';
 
 export type CsvRow = Record<string, string>;
 
+/** RFC 4180 records (quoted fields, doubled quotes, LF or CRLF line ends), header included. */
+export function parseCsvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') {
+        field += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      record.push(field);
+      field = '';
+    } else if (char === '\n' || (char === '\r' && text[index + 1] === '\n')) {
+      if (char === '\r') index += 1;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += char;
+  }
+  if (field !== '' || record.length) records.push([...record, field]);
+  return records;
+}
+
+/** Data rows as objects keyed by the header's column names. */
 export function parseCsv(text: string): CsvRow[] {
-  const [header, ...lines] = text.trim().split('\n');
-  const columns = (header ?? '').split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((value, index) => [columns[index], value])));
+  const [header = [], ...rows] = parseCsvRecords(text);
+  return rows.map((row) => Object.fromEntries(row.map((value, index) => [header[index], value])));
 }
 
 /**
