@@ -221,11 +221,18 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL outages while clients ingest', () => 
     const terminations = (async () => {
       for (let round = 0; round < 3; round += 1) {
         await sleep(1000);
-        const result = await sql.query(
-          'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
-          [applicationName],
-        );
-        terminated.push(result.rowCount ?? 0);
+        // After a termination the clients wait out Retry-After, and the pool connects again only when they
+        // send: wait (up to 10 s) until the server holds a connection again, then end it.
+        let ended = 0;
+        for (let attempt = 0; attempt < 100 && ended === 0; attempt += 1) {
+          if (attempt > 0) await sleep(100);
+          const result = await sql.query(
+            'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+            [applicationName],
+          );
+          ended = result.rowCount ?? 0;
+        }
+        terminated.push(ended);
       }
       await sleep(1000);
       finish();
