@@ -3,6 +3,9 @@
  * ingest batch could build quickly), a configuration whose budget lets small test populations
  * publish, and the instants around ISO week 2026-W48.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { AppConfig } from '../../src/config';
 import type { Database } from '../../src/db/database';
 import type { Insertable } from 'kysely';
@@ -128,4 +131,15 @@ export async function publishTestPeriod(
   testApp.clock.set(AFTER_GRACE);
   const { releasePeriod } = await import('../../src/releases/release-period');
   return releasePeriod(testApp.deps, { period, actor: SYSTEM_ACTOR });
+}
+
+/** Runs `npm run verify` (scripts/verify.ts) with `args`; exit code and everything it printed. */
+export async function runVerify(...args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['scripts/verify.ts', ...args], { timeout: 60_000 });
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+  }
 }

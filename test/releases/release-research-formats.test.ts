@@ -22,20 +22,10 @@ import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodReleaseResult } from '../../src/releases/release-period';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { publishTestPeriod, TEST_RELEASE_CONFIG } from './release-fixtures';
+import { publishTestPeriod, runVerify, TEST_RELEASE_CONFIG } from './release-fixtures';
 import { parseCsv } from '../support/release-csv';
 
 const run = promisify(execFile);
-
-async function runVerify(...args: string[]) {
-  try {
-    const { stdout } = await run(join('node_modules', '.bin', 'tsx'), ['scripts/verify.ts', ...args], { timeout: 60_000 });
-    return { code: 0, stdout };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-  }
-}
 
 /** The openssl block of docs/releases.md, exactly as documented. */
 function documentedDsseSteps(): string {

@@ -15,19 +15,9 @@ import type { PeriodReleaseResult } from '../../src/releases/release-period';
 import type { Ed25519PublicJwk } from '../../src/releases/release-signing';
 import { verifyChainLink, verifyPackage } from '../../src/releases/release-verification';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { publishTestPeriod, TEST_RELEASE_CONFIG } from './release-fixtures';
+import { publishTestPeriod, runVerify, TEST_RELEASE_CONFIG } from './release-fixtures';
 
 const run = promisify(execFile);
-
-async function runVerify(...args: string[]) {
-  try {
-    const { stdout } = await run(join('node_modules', '.bin', 'tsx'), ['scripts/verify.ts', ...args], { timeout: 60_000 });
-    return { code: 0, stdout };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-  }
-}
 
 describe('release verification', () => {
   let testApp: TestApp;
