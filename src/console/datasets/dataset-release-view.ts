@@ -14,6 +14,7 @@ export const MEASURE_LABELS: Record<Measure, string> = {
   transfer_count: 'Transfers',
   distinct_organizations: 'Organizations',
   clamped_byte_sum: 'Bytes (clamped)',
+  organization_share: "Share of the average organization's transfers",
 };
 
 /** "Bytes (clamped), MB (10^6 bytes)"; the unit is left out when it only repeats the label. */
