@@ -157,7 +157,7 @@ export function registerDatasetsConsole(app: Hono<AppEnv>) {
         keys={keys}
         historyCounts={historyCounts}
         periodUnit={PERIOD_UNITS[deps.config.period]}
-        yearlyGuarantee={yearlyBudgetStatement(deps.config).summary}
+        yearlyGuarantee={yearlyBudgetStatement(deps.config, datasetCatalogueOf(deps).periodBudget.selectionDelta).summary}
         query={c.req.query()}
       />,
     );
