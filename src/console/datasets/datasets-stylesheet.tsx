@@ -21,6 +21,7 @@ td.gap, span.gap { color: var(--muted); font-style: italic; }
 .table-scroll { max-width: 100%; overflow-x: auto; }
 .key-counts { font-weight: 600; }
 nav.jump { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; margin: 0 0 .5rem; }
+#release-table .interval { white-space: nowrap; }
 #release-table td.gap { font-style: italic; color: var(--muted); }
 dl.stacked dt { font-weight: 600; margin-top: .6rem; }
 dl.stacked dd { margin: .1rem 0 0; }
@@ -40,6 +41,9 @@ dl.stacked dd ul { padding-left: 1.25rem; margin: .25rem 0; }
   #release-table td.key-dimension { display: inline; font-weight: 600; padding: 0; }
   #release-table td.key-dimension::before { content: none; }
   #release-table td.key-dimension + td.key-dimension::before { content: " · "; color: var(--muted); font-size: inherit; }
+  #release-table .interval { white-space: normal; }
+  #release-table td.key-trend { display: inline; padding: 0 0 0 .6rem; white-space: nowrap; }
+  #release-table td.key-trend::before { content: none; }
   form.key-filters { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem .75rem; }
   form.key-filters select { width: 100%; }
 }
