@@ -12,7 +12,7 @@ import { ChartCanvas } from '../shared/console-layout';
 import { DataTable, linkTo, type TableColumn, type TableView, tableView } from '../shared/data-table';
 import { formatCount } from '../shared/format';
 import { intervalChart, intervalChartHeight } from './dataset-release-view';
-import { formatMeasureInterval, formatMeasureNumber, isShareMeasure, measureLabel, measureTitle } from './measure-display';
+import { formatMeasureInterval, formatMeasureNumber, isShareMeasure, measureLabel, measureShortLabel, measureTitle } from './measure-display';
 import { publishedFirst, type ReleaseKey } from './release-keys';
 import { gapText } from './trend-view';
 
@@ -65,9 +65,9 @@ function measureCell(dataset: CataloguedDataset, key: ReleaseKey, measure: strin
   // The interval stays on one line; a narrow column wraps between the value and its interval.
   if (value) {
     return (
-      <>
+      <span>
         {formatMeasureNumber(measure, value.value)} <span class="interval">{`(95\u00a0%: ${formatMeasureInterval(measure, value)})`}</span>
-      </>
+      </span>
     );
   }
   const reason = key.suppressedMeasures[measure];
@@ -101,6 +101,7 @@ export function keyColumns(dataset: CataloguedDataset, chartMeasure: string): Ta
       (measure): TableColumn<ReleaseKey> => ({
         key: measure,
         label: measureTitle(measure, spec),
+        ...(isShareMeasure(measure) ? { cardLabel: measureShortLabel(measure) } : {}),
         numeric: true,
         render: (key) => measureCell(dataset, key, measure),
         sortBy: (key) => key.values[measure]?.value ?? null,
@@ -158,7 +159,7 @@ function ChartTabs(props: { dataset: CataloguedDataset; measure: string; query: 
       {measures.map((measure) => (
         <li>
           <a href={linkTo(props.path, props.query, { chart: measure }, 'keys-chart')} aria-current={measure === props.measure ? 'page' : undefined}>
-            {measureLabel(measure)}
+            {measureShortLabel(measure)}
           </a>
         </li>
       ))}
