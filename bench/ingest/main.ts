@@ -6,7 +6,7 @@
  *
  *   npm run bench:ingest -- [--runs 3] [--batches 200] [--batch-size 500] [--concurrency 4]
  *                           [--database-url postgres://...] [--processes 2] [--compare-synchronous]
- *                           [--fill 1000000]
+ *                           [--fill 1000000] [--schema-version 2]
  *
  * --fill N (SQLite): each run also measures the service after N replay guards of the same period and
  * contributor were bulk-inserted (what N stored events leave behind; counters grow with variety, not
@@ -17,7 +17,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     processes: { type: 'string', default: '1' },
     'compare-synchronous': { type: 'boolean', default: false },
+    'schema-version': { type: 'string', default: '2' },
   },
 });
 
@@ -57,6 +58,8 @@ const loadArgs = (targets: string[], token: string, seed: number) => [
   values.concurrency,
   '--seed',
   String(seed),
+  '--schema-version',
+  values['schema-version'],
 ];
 
 interface RunResult {
@@ -72,23 +75,30 @@ interface RunResult {
 
 const fileBytes = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 
-/** Bulk-inserts `count` replay guards shaped like the one a real warm-up event left, in the same period. */
+/**
+ * Bulk-inserts `count` replay guards shaped like the one a real warm-up event left (same period,
+ * contributor and hour, random keys of the same length): what `count` stored events leave behind
+ * when they all fall inside the dedup window, the worst case for the guard index.
+ */
 function fillPeriod(file: string, count: number) {
   const db = new SqliteDatabase(file);
   try {
-    const sample = db.prepare('SELECT event_hash, period, contributor FROM replay_guards LIMIT 1').get() as
-      | { event_hash: string; period: string; contributor: string }
+    db.pragma('cache_size = -65536');
+    const sample = db.prepare('SELECT event_hash, period, contributor, event_hour FROM replay_guards LIMIT 1').get() as
+      | { event_hash: string; period: string; contributor: string; event_hour: number }
       | undefined;
     if (!sample) throw new Error('the warm-up event left no replay guard');
     const hashBytes = Math.ceil(sample.event_hash.length / 2);
     const insert = db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-       INSERT INTO replay_guards (event_hash, period, contributor, batch_id)
-       SELECT substr(lower(hex(randomblob(?))), 1, ?), ?, ?, 'fill-' || (i / 500) FROM n`,
+       INSERT INTO replay_guards (event_hash, period, contributor, batch_id, event_hour)
+       SELECT substr(lower(hex(randomblob(?))), 1, ?), ?, ?, 'fill-' || (i / 500), ? FROM n`,
     );
     const chunk = 500_000;
     for (let done = 0; done < count; done += chunk) {
-      db.transaction(() => insert.run(Math.min(chunk, count - done), hashBytes, sample.event_hash.length, sample.period, sample.contributor))();
+      db.transaction(() =>
+        insert.run(Math.min(chunk, count - done), hashBytes, sample.event_hash.length, sample.period, sample.contributor, sample.event_hour),
+      )();
     }
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
@@ -173,9 +183,12 @@ async function runOurs(run: number, extraEnv: Record<string, string> = {}, fill 
     );
     const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
     const peak = Math.max(...servers.map((server) => peakRssMiB(server.pid)));
+    await Promise.all(servers.map(stop));
     let stored: Pick<RunResult, 'storedEvents' | 'bytesOnDisk'> = {};
     if (!schema) {
-      const db = new SqliteDatabase(sqliteFile, { readonly: true });
+      // Measured after a checkpoint: the WAL is a reused buffer of up to 10,000 pages, not stored data.
+      const db = new SqliteDatabase(sqliteFile);
+      db.pragma('wal_checkpoint(TRUNCATE)');
       const { n } = db.prepare('SELECT count(*) AS n FROM replay_guards').get() as { n: number };
       db.close();
       stored = { storedEvents: n, bytesOnDisk: fileBytes(sqliteFile) + fileBytes(`${sqliteFile}-wal`) };
@@ -208,6 +221,8 @@ async function runBaseline(run: number): Promise<RunResult> {
 }
 
 const runs = Number(values.runs);
+const loadAverage = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+console.error(`load average at the start (1, 5, 15 min): ${loadAverage()}`);
 const ours: RunResult[] = [];
 const baseline: RunResult[] = [];
 const compareSynchronous = values['compare-synchronous'] && !values['database-url'];
@@ -239,6 +254,7 @@ const summarize = (results: RunResult[]) => ({
   peakRssMiB: median(results.map((r) => r.peakRssMiB)),
   failures: results.reduce((sum, r) => sum + r.failures, 0),
 });
+console.log(`load average at the end (1, 5, 15 min): ${loadAverage()}`);
 const oursSummary = summarize(ours);
 const baselineSummary = summarize(baseline);
 const store = values['database-url'] ? `PostgreSQL, ${values.processes} process(es)` : 'SQLite (WAL), 1 process';

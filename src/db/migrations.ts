@@ -286,11 +286,37 @@ const ingestTalliesPeriodIndex: Migration = {
   },
 };
 
+/**
+ * Replay guards get a lifetime (DEDUP_WINDOW_HOURS): each row carries the hour of its event's time,
+ * and guards whose hour has left the window are purged by a range delete on an index of that hour
+ * (appended to in time order, so it costs the insert little). The batch index goes: the write finds
+ * its own batch's guards by their primary key. Existing guards get the hour of the upgrade, so they
+ * live one full window from then, never less than they would have.
+ */
+const replayGuardWindow: Migration = {
+  async up(db: AnyDb) {
+    const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+    // SQLite adds a NOT NULL column only with a constant default; the real hour is set right after.
+    await db.schema.alterTable('replay_guards').addColumn('event_hour', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    const upgradeHour = sqlite ? sql`cast(strftime('%s', 'now') as integer) / 3600` : sql`floor(extract(epoch from now()) / 3600)::bigint`;
+    await sql`update replay_guards set event_hour = ${upgradeHour}`.execute(db);
+    if (!sqlite) await db.schema.alterTable('replay_guards').alterColumn('event_hour', (c) => c.dropDefault()).execute();
+    await db.schema.dropIndex('replay_guards_batch_idx').execute();
+    await db.schema.createIndex('replay_guards_event_hour_idx').on('replay_guards').column('event_hour').execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropIndex('replay_guards_event_hour_idx').ifExists().execute();
+    await db.schema.createIndex('replay_guards_batch_idx').on('replay_guards').column('batch_id').execute();
+    await db.schema.alterTable('replay_guards').dropColumn('event_hour').execute();
+  },
+};
+
 /** Ordered by name; add new migrations with a higher numeric prefix and never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001_initial_schema': initialSchema,
   '0002_contract_v2_dimensions': contractV2Dimensions,
   '0003_ingest_tallies_period_index': ingestTalliesPeriodIndex,
+  '0004_replay_guard_window': replayGuardWindow,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
