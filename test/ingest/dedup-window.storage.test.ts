@@ -4,8 +4,11 @@
  * the window, and no event is ever counted twice, also across a purge. On every dialect (SQLite
  * runs the prepared-statement path, PostgreSQL the set-based plan).
  */
+import { Migrator } from 'kysely/migration';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toCount } from '../../src/db/database';
+import { migrations } from '../../src/db/migrations';
+import { createPseudonymizer } from '../../src/secrets/pseudonymizer';
 import { purgeExpiredReplayGuards } from '../../src/ingest/replay-guard-window';
 import { registerConsentingOrg, sendBatch, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
 import { createTestApp, TEST_START, type TestApp } from '../support/test-app';
@@ -70,5 +73,34 @@ describe.each(TEST_DIALECTS)('dedup window on %s', (dialect) => {
     expect(replay.json).toMatchObject({ accepted: 0, duplicates: 1 });
     expect(replay.json.rejected.map((entry: { index: number; code: string }) => [entry.index, entry.code])).toEqual([[0, 'outside_dedup_window']]);
     expect(await counted()).toBe(2);
+  });
+
+  it('keeps guards stored before migration 0004 effective until the upgrade leaves the window', async () => {
+    const { database } = testApp.deps;
+    const migrator = new Migrator({
+      db: database.db,
+      provider: { getMigrations: async () => migrations },
+      ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+    });
+    expect((await migrator.migrateTo('0003_ingest_tallies_period_index')).error).toBeUndefined();
+    const event = transferEvent({ eventId: testEventId(7), occurredAt: at(0) });
+    const eventHash = createPseudonymizer(testApp.deps.secrets.pseudonymKey).eventHash(org.orgId, testEventId(7));
+    // What the previous release stored for this event (no event hour).
+    await database.db
+      .insertInto('replay_guards')
+      .values({ event_hash: eventHash, period: '2026-W48', contributor: 'contributor-before-upgrade', batch_id: 'old' } as never)
+      .execute();
+    const upgradedAt = Date.now();
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+
+    expect((await sendBatch(testApp, org.ingestToken, [event])).json).toMatchObject({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(await counted()).toBe(0);
+
+    // Within the window after the upgrade the old guard stays; once the upgrade has left it, it goes.
+    testApp.clock.set(new Date(upgradedAt + (WINDOW_HOURS - 1) * HOUR_MS));
+    expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(0);
+    testApp.clock.set(new Date(upgradedAt + (WINDOW_HOURS + 2) * HOUR_MS));
+    expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(1);
+    expect(await guards()).toBe(0);
   });
 });
