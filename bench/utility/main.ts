@@ -240,10 +240,10 @@ async function main(): Promise<void> {
     const rows = (Array.isArray(body) ? body : ((body as { rows?: unknown[] }).rows ?? [])) as TidyRow[];
     datasets.push(utilityOf(dataset, truth.get(dataset.spec.id) ?? new Map(), rows));
   }
-  const periodsPerYear = yearlyBudgetStatement(deps.config).maxPeriodsPerYear;
+  const periodsPerYear = yearlyBudgetStatement(deps.config, catalogue.periodBudget.selectionDelta).maxPeriodsPerYear;
   const periodCharges = releases.map((release) => ({ rho: release.rho, delta: catalogue.get(release.datasetId)!.plan.accounting.delta }));
   const yearly = composedLoss(Array.from({ length: periodsPerYear }, () => periodCharges).flat());
-  const cap = yearlyBudgetStatement(deps.config);
+  const cap = yearlyBudgetStatement(deps.config, catalogue.periodBudget.selectionDelta);
   const result = {
     organizations: options.organizations,
     seed: options.seed,

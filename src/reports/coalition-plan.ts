@@ -152,7 +152,7 @@ export function planCoalition(deps: Pick<AppDeps, 'config' | 'datasets'>, input:
     assumptions: PLAN_ASSUMPTIONS,
     perPeriod: composedLoss(periodCharges.map(({ rhoCharged, delta }) => ({ rho: rhoCharged, delta }))),
     perYear: yearOf(periodCharges.map(({ rhoCharged, delta }) => ({ rho: rhoCharged, delta }))),
-    yearlyCap: yearlyBudgetStatement(config),
+    yearlyCap: yearlyBudgetStatement(config, catalogue.periodBudget.selectionDelta),
     datasets: catalogue.datasets.map((dataset) => forecastDataset(dataset, input.organizations, yearOf)),
   };
 }

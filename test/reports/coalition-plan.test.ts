@@ -54,6 +54,9 @@ describe('planCoalition', () => {
     // Deltas: the conversion's, plus the key-selection delta each period spends (none with public keys).
     const selectionDeltaPerPeriod = datasetCatalogueOf(deps).periodBudget.delta - 1e-6;
     expect(plan.perYear.delta).toBeCloseTo(1e-6 + 4 * selectionDeltaPerPeriod, 15);
+    // The enforced cap states the same delta as the forecast: every shipped spec has public keys, so no selection delta.
+    expect(selectionDeltaPerPeriod).toBe(0);
+    expect(plan.yearlyCap.delta).toBe(plan.perYear.delta);
     expect(plan.assumptions.length).toBeGreaterThan(0);
   });
 

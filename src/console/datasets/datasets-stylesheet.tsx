@@ -20,6 +20,12 @@ const DATASETS_CSS = `
 td.gap, span.gap { color: var(--muted); font-style: italic; }
 .table-scroll { max-width: 100%; overflow-x: auto; }
 .key-counts { font-weight: 600; }
+nav.jump { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; margin: 0 0 .5rem; }
+#release-table td.gap { font-style: italic; color: var(--muted); }
+dl.stacked dt { font-weight: 600; margin-top: .6rem; }
+dl.stacked dd { margin: .1rem 0 0; }
+details.rationale summary { cursor: pointer; color: var(--accent); }
+dl.stacked dd ul { padding-left: 1.25rem; margin: .25rem 0; }
 @media (max-width: 40rem) {
   main { padding: 1rem .75rem 2rem; }
   header.console-header { padding: .6rem .75rem; }
@@ -30,6 +36,12 @@ td.gap, span.gap { color: var(--muted); font-style: italic; }
   table.stack tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
   table.stack td { border: 0; padding: .1rem .25rem; text-align: left; }
   table.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
+  /* A key's card: its dimension values on one line as its title, then one line per value. */
+  #release-table td.key-dimension { display: inline; font-weight: 600; padding: 0; }
+  #release-table td.key-dimension::before { content: none; }
+  #release-table td.key-dimension + td.key-dimension::before { content: " · "; color: var(--muted); font-size: inherit; }
+  form.key-filters { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem .75rem; }
+  form.key-filters select { width: 100%; }
 }
 `;
 
