@@ -437,7 +437,9 @@ function privacySection(dataset: CataloguedDataset, periodBudget: PeriodBudget) 
             rule: keySelectionStatement(dataset),
             suppression: plan.suppression,
             postProcessing:
-              'data.csv and data.json hold post-processed values: whole numbers >= 0, transfers >= organizations, suppressed keys empty. Post-processing reads only noisy values, so it costs no privacy. noisy-measurements.csv holds the unprocessed noisy values of every key with their noise sd.',
+              'data.csv and data.json hold post-processed values: whole numbers >= 0, transfers >= organizations, suppressed keys empty' +
+              (spec.shares ? '; organization_share as proportions (negative noisy share-sums taken as 0, a group\'s shares adding up to exactly 1)' : '') +
+              '. Post-processing reads only noisy values, so it costs no privacy. noisy-measurements.csv holds the unprocessed noisy values of every key with their noise sd.',
           },
         }),
     intervals:

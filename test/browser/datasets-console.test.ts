@@ -144,9 +144,17 @@ describe('dataset browser in Chromium', () => {
     const values = await page.locator('#release-table tbody tr').evaluateAll((trs) => trs.map((tr) => Number((tr.querySelectorAll('td.num')[0]?.textContent ?? '').split(' ')[0]!.replaceAll(',', ''))));
     expect(values).toHaveLength(4);
     expect(values).toEqual([...values].sort((a, b) => a - b));
+
+    // From a key's row to its trend in one tap.
+    const firstKey = await page.locator('#release-table tbody tr').first().getAttribute('data-key');
+    await page.locator('#release-table tbody tr').first().locator('td.key-trend a').click();
+    await page.waitForURL(/\/trend\?/);
+    expect(await page.locator('#trend-chart').count()).toBe(1);
+    expect(await page.locator('select[name="key"] option:checked').evaluateAll((options) => options.map((option) => option.getAttribute('value')))).toEqual([firstKey]);
   });
 
   it('shows an earlier release from the history, and a dataset with flag cells', async () => {
+    await page.goto(`${baseUrl}/console/datasets/ai-transfer-volume`);
     await page.locator('#releases-table a', { hasText: '2026-W47' }).click();
     await page.waitForURL(/release=/);
     expect(await page.locator('#release').textContent()).toContain('2026-W47 (an earlier release)');

@@ -89,8 +89,9 @@ describe('share display', () => {
     expect(keys[2]!.suppressionReason).toBe('fewer_than_k_organizations');
 
     const html = plain(await (<ReleaseKeyTable dataset={withShares} keys={keys} query={{ chart: SHARE_MEASURE }} path="/p" />).toString());
-    expect(html).toContain('34.5 % (95 %: 28.1–40.9 %)');
-    expect(html).toContain('120 (95 %: 96 to 144)');
+    const text = html.replace(/<[^>]+>/g, '');
+    expect(text).toContain('34.5 % (95 %: 28.1–40.9 %)');
+    expect(text).toContain('120 (95 %: 96 to 144)');
     expect(html).toMatch(/data-key="[^"]+" data-status="published"[\s\S]*not published: fewer than k organizations \(k = \d+\)/);
     // One card per suppressed key with a single spanning "not published" cell.
     expect(html.match(/colspan="4" class="gap"/g)?.length).toBe(KEYS_PAGE_SIZE - 2);

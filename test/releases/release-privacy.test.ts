@@ -116,6 +116,15 @@ describe('release privacy properties', () => {
           else expect(row.value).not.toBeNull();
         }
       }
+      // Published shares: proportions with 4 decimals that add up to exactly 1 in each published group.
+      const shareSums = new Map<string, number>();
+      for (const value of values.filter((each) => each.measure === 'organization_share' && each.value !== null)) {
+        expect(value.value).toBeGreaterThanOrEqual(0);
+        expect(value.value).toBeLessThanOrEqual(1);
+        expect(Math.round(value.value! * 10_000)).toBeCloseTo(value.value! * 10_000, 6);
+        shareSums.set(groupOf(value), (shareSums.get(groupOf(value)) ?? 0) + Math.round(value.value! * 10_000));
+      }
+      for (const total of shareSums.values()) expect(total).toBe(10_000);
       // The loud organization counts as the cap, not its million events: the noisy transfer count of the
       // lonely key stays within the two organizations' bounded total plus ten noise sd.
       for (const dataset of catalogue.datasets) {

@@ -236,7 +236,14 @@ export function DatasetPage(props: {
         <dt>Privacy</dt>
         <dd>
           {`${plan.accounting.summary}. Discrete ${plan.accounting.mechanism === 'gaussian' ? 'Gaussian' : 'Laplace'} noise, sampled exactly; noise standard deviation: `}
-          {plan.measures.map((measure) => `${measureLabel(measure.name)} ${formatDecimal(measure.noiseStandardDeviation, 4)}`).join(', ')}
+          {plan.measures
+            .map((measure) =>
+              isShareMeasure(measure.name)
+                ? // Shares are noised as sums on a grid of units per organization; in organizations the figure reads directly.
+                  `${measureLabel(measure.name)} ${formatDecimal(measure.noiseStandardDeviation / measure.maxPerContributorPerCell, 3)} organizations on each key's sum of shares`
+                : `${measureLabel(measure.name)} ${formatDecimal(measure.noiseStandardDeviation, 4)}`,
+            )
+            .join(', ')}
           {`. This dataset spends ${(spec.budgetShare * 100).toFixed(0)}% of each period's budget.`}
         </dd>
         <dt>Known biases</dt>

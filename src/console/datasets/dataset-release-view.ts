@@ -6,7 +6,7 @@
  */
 import type { CataloguedDataset } from '../../releases/dataset-catalogue';
 import { valueTitle } from '../../datasets/value-titles';
-import { chartScaleOf, measureTitle } from './measure-display';
+import { axisTitle, chartScaleOf } from './measure-display';
 import type { ReleaseKey } from './release-keys';
 
 /** Height that gives every key's (multi-line) label room. */
@@ -53,7 +53,7 @@ export function intervalChart(dataset: CataloguedDataset, published: readonly Re
       indexAxis: 'y',
       scales: {
         x: {
-          title: { display: true, text: measureTitle(measure, dataset.spec) },
+          title: { display: true, text: axisTitle(measure, dataset.spec) },
           ...(scale.min !== undefined ? { min: scale.min } : {}),
           ...(scale.max !== undefined ? { max: scale.max } : {}),
         },

@@ -21,6 +21,16 @@ export const MEASURE_LABELS: Readonly<Record<string, string>> = {
   [SHARE_MEASURE]: "Share of the average organization's transfers",
 };
 
+/** Names short enough for a tab on a phone. */
+const SHORT_LABELS: Readonly<Record<string, string>> = {
+  transfer_count: 'Transfers',
+  distinct_organizations: 'Organizations',
+  clamped_byte_sum: 'Bytes',
+  [SHARE_MEASURE]: 'Share',
+};
+
+export const measureShortLabel = (measure: string) => SHORT_LABELS[measure] ?? measureLabel(measure);
+
 export const isShareMeasure = (measure: string) => measure === SHARE_MEASURE;
 
 export function measureLabel(measure: string): string {
@@ -78,6 +88,11 @@ export function formatMeasureInterval(measure: string, value: ShownValue): strin
 /** Value and interval in one cell: `34.5 % (95 %: 28.1–40.9 %)`, `1,234 (95 %: 1,100 to 1,370)`. */
 export function formatMeasureValue(measure: string, value: ShownValue): string {
   return `${formatMeasureNumber(measure, value.value)} (95${NBSP}%: ${formatMeasureInterval(measure, value)})`;
+}
+
+/** A chart axis title: a share's is shortened to fit the height of a phone's chart. */
+export function axisTitle(measure: string, spec: DatasetSpec): string {
+  return isShareMeasure(measure) ? "Average organization's share, %" : measureTitle(measure, spec);
 }
 
 /** Charts draw shares in percent on a fixed 0–100 axis, counts as released. */

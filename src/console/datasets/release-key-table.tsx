@@ -12,7 +12,7 @@ import { ChartCanvas } from '../shared/console-layout';
 import { DataTable, linkTo, type TableColumn, type TableView, tableView } from '../shared/data-table';
 import { formatCount } from '../shared/format';
 import { intervalChart, intervalChartHeight } from './dataset-release-view';
-import { formatMeasureValue, isShareMeasure, measureLabel, measureTitle } from './measure-display';
+import { formatMeasureInterval, formatMeasureNumber, isShareMeasure, measureLabel, measureShortLabel, measureTitle } from './measure-display';
 import { publishedFirst, type ReleaseKey } from './release-keys';
 import { gapText } from './trend-view';
 
@@ -62,13 +62,21 @@ export function filterKeys(dataset: CataloguedDataset, keys: readonly ReleaseKey
 
 function measureCell(dataset: CataloguedDataset, key: ReleaseKey, measure: string): Child {
   const value = key.values[measure];
-  if (value) return formatMeasureValue(measure, value);
+  // The interval stays on one line; a narrow column wraps between the value and its interval.
+  if (value) {
+    return (
+      <span>
+        {formatMeasureNumber(measure, value.value)} <span class="interval">{`(95\u00a0%: ${formatMeasureInterval(measure, value)})`}</span>
+      </span>
+    );
+  }
   const reason = key.suppressedMeasures[measure];
   if (reason !== undefined) return <span class="gap">{gapText(dataset, { status: 'suppressed', suppressionReason: reason })}</span>;
   return <span class="muted">–</span>;
 }
 
-export function keyColumns(dataset: CataloguedDataset): TableColumn<ReleaseKey>[] {
+/** The key's dimensions, a link to its trend (of the charted measure), and one column per measure. */
+export function keyColumns(dataset: CataloguedDataset, chartMeasure: string): TableColumn<ReleaseKey>[] {
   const { spec } = dataset;
   return [
     ...spec.dimensions.map((dimension, index): TableColumn<ReleaseKey> => ({
@@ -78,10 +86,22 @@ export function keyColumns(dataset: CataloguedDataset): TableColumn<ReleaseKey>[
       render: (key) => <span title={key.dimensions[index]}>{valueTitle(dimension, key.dimensions[index]!)}</span>,
       sortBy: (key) => valueTitle(dimension, key.dimensions[index]!),
     })),
+    {
+      key: 'trend',
+      label: 'Over time',
+      cellClass: 'key-trend',
+      render: (key) => (
+        <a href={`/console/datasets/${spec.id}/trend?${new URLSearchParams({ measure: chartMeasure, key: key.id, view: 'chart' })}`} aria-label={`Trend of ${key.dimensions.map((value, index) => valueTitle(spec.dimensions[index]!, value)).join(' · ')}`}>
+          trend →
+        </a>
+      ),
+      sortBy: false,
+    },
     ...(spec.measures as readonly string[]).map(
       (measure): TableColumn<ReleaseKey> => ({
         key: measure,
         label: measureTitle(measure, spec),
+        ...(isShareMeasure(measure) ? { cardLabel: measureShortLabel(measure) } : {}),
         numeric: true,
         render: (key) => measureCell(dataset, key, measure),
         sortBy: (key) => key.values[measure]?.value ?? null,
@@ -139,7 +159,7 @@ function ChartTabs(props: { dataset: CataloguedDataset; measure: string; query: 
       {measures.map((measure) => (
         <li>
           <a href={linkTo(props.path, props.query, { chart: measure }, 'keys-chart')} aria-current={measure === props.measure ? 'page' : undefined}>
-            {measureLabel(measure)}
+            {measureShortLabel(measure)}
           </a>
         </li>
       ))}
@@ -150,10 +170,10 @@ function ChartTabs(props: { dataset: CataloguedDataset; measure: string; query: 
 export function keyTableView(dataset: CataloguedDataset, keys: readonly ReleaseKey[], query: Query) {
   const filters = keyFiltersOf(dataset, keys, query);
   const shown = publishedFirst(filterKeys(dataset, keys, filters));
-  const columns = keyColumns(dataset);
-  const view: TableView<ReleaseKey> = tableView(shown, columns, query, { pageSize: KEYS_PAGE_SIZE });
   const measures = dataset.spec.measures as readonly string[];
   const chartMeasure = measures.includes(query.chart ?? '') ? query.chart! : measures[0]!;
+  const columns = keyColumns(dataset, chartMeasure);
+  const view: TableView<ReleaseKey> = tableView(shown, columns, query, { pageSize: KEYS_PAGE_SIZE });
   return { filters, columns, view, chartMeasure };
 }
 

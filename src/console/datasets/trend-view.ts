@@ -8,7 +8,7 @@ import type { CataloguedDataset } from '../../releases/dataset-catalogue';
 import { type Period, type PeriodGranularity, parsePeriodId, periodsBetween } from '../../periods/period';
 import type { ReportCell, ReportTable } from '../../reports/report-table';
 import { valueTitle } from '../../datasets/value-titles';
-import { chartScaleOf, formatMeasureValue, measureTitle } from './measure-display';
+import { axisTitle, chartScaleOf, formatMeasureValue } from './measure-display';
 import type { KeyStatus, PublishedValue, ReleaseKey } from './release-keys';
 import { seriesColor } from '../shared/palette';
 
@@ -236,7 +236,7 @@ export function trendChart(dataset: CataloguedDataset, trend: Trend, granularity
       scales: {
         x: { title: { display: true, text: `Period (${granularity})` } },
         y: {
-          title: { display: true, text: measureTitle(trend.measure, dataset.spec) },
+          title: { display: true, text: axisTitle(trend.measure, dataset.spec) },
           ...(scale.min !== undefined ? { min: scale.min } : {}),
           ...(scale.max !== undefined ? { max: scale.max } : {}),
         },

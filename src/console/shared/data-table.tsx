@@ -32,6 +32,8 @@ export interface TableColumn<Row> {
   sortBy?: ((row: Row) => SortValue) | false;
   /** Narrow tokens (ids, hashes) that may break anywhere. */
   mono?: boolean;
+  /** A shorter label for the phone card, where the label sits beside the value (default: `label`). */
+  cardLabel?: string;
   /** A class for the column's cells, for page-specific styles (e.g. a compact card on a phone). */
   cellClass?: string;
 }
@@ -211,7 +213,7 @@ export function DataTable<Row>(props: {
             return (
               <tr {...(props.rowAttributes?.(row) ?? {})}>
                 {cells.map((column) => (
-                  <td data-label={column.label} class={[column.numeric ? 'num' : '', column.mono ? 'mono' : '', column.cellClass ?? ''].join(' ').trim() || undefined}>
+                  <td data-label={column.cardLabel ?? column.label} class={[column.numeric ? 'num' : '', column.mono ? 'mono' : '', column.cellClass ?? ''].join(' ').trim() || undefined}>
                     {column.render ? column.render(row) : defaultCell(plainValue(row, column.key))}
                   </td>
                 ))}
