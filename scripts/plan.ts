@@ -78,6 +78,10 @@ function printTable(plan: CoalitionPlan): void {
         `  ${measure.name.padEnd(24)} ${number(measure.noiseStandardDeviation).padStart(10)} ${number(measure.ci95HalfWidth).padStart(10)} ` +
           `${number(measure.expectedValue).padStart(10)} ${percent(measure.expectedRelativeError).padStart(10)}  ${measure.unit}`,
       );
+      if (measure.share) {
+        const at = measure.share.atGroupSize.map((each) => `±${number(each.ci95HalfWidthPercentagePoints)} pp at ${Math.round(each.organizations)}`).join(', ');
+        console.log(`  ${''.padEnd(24)} share over ${measure.share.over} (${measure.share.groups} groups of ${measure.share.categories}, L0 ${measure.share.maxGroupsPerOrganization}): ${at} organizations per group`);
+      }
     }
   }
   console.log('\nAssumptions:');

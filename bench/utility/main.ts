@@ -14,8 +14,9 @@
  * Baseline: the exact, un-noised per-key values, computed from the stored counters just before the
  * release with the datasets' own cell mapping. Per dataset it prints:
  * - the fraction of keys with >= 30 TRUE organizations that were published (goal >= 90%);
- * - the median 95% half-width of share measures in keys of >= 100 and >= 200 true organizations, in
- *   percentage points (goals <= 10 and <= 5);
+ * - the median 95% half-width of share measures in GROUPS (the key without the share dimension: a
+ *   share's population) of >= 100 and >= 200 true organizations, in percentage points (goals <= 10
+ *   and <= 5), and the true organizations of each share group;
  * - published values that are negative or not integers, and keys whose transfers are fewer than
  *   their organizations (goal 0);
  * - the yearly (epsilon, delta) per organization (goal epsilon <= 8 at delta 1e-6).
@@ -95,6 +96,10 @@ interface DatasetUtility {
   publishedFraction30: number;
   publishedKeys: number;
   shareMeasures: string[];
+  /** True organizations per share group, largest first. */
+  shareGroupSizes: number[];
+  /** Index g: how many organizations are in exactly g share groups. */
+  organizationsByGroupCount: number[];
   medianShareHalfWidthPp100: number | null;
   medianShareHalfWidthPp200: number | null;
   negativeOrNonInteger: number;
@@ -113,8 +118,10 @@ function isPublished(row: TidyRow): boolean {
 
 function utilityOf(dataset: CataloguedDataset, truth: Map<string, TrueKey>, rows: readonly TidyRow[]): DatasetUtility {
   const published = new Map<string, Map<string, TidyRow>>();
+  const shareKinds = new Set(dataset.plan.measures.filter((measure) => isShareMeasure(measure.kind)).map((measure) => measure.name));
   for (const row of rows) {
-    if (!isPublished(row)) continue;
+    // A key is published when its own counts are; share rows follow their group's status instead.
+    if (!isPublished(row) || shareKinds.has(row.measure)) continue;
     const key = keyOf(dataset, row);
     const measures = published.get(key) ?? new Map<string, TidyRow>();
     measures.set(row.measure, row);
@@ -122,11 +129,34 @@ function utilityOf(dataset: CataloguedDataset, truth: Map<string, TrueKey>, rows
   }
   const with30 = [...truth].filter(([, key]) => key.organizations.size >= MIN_TRUE_ORGANIZATIONS);
   const shareMeasures = dataset.plan.measures.filter((measure) => isShareMeasure(measure.kind)).map((measure) => measure.name);
+  // A share's population is its GROUP (the key without the share dimension): its true organizations
+  // are those of any of the group's keys.
+  const groupOrganizations = new Map<string, Set<string>>();
+  for (const [key, entry] of truth) {
+    const group = dataset.shareGroups?.get(key) ?? key;
+    const organizations = groupOrganizations.get(group) ?? new Set<string>();
+    for (const organization of entry.organizations) organizations.add(organization);
+    groupOrganizations.set(group, organizations);
+  }
+  const shareRows = new Map<string, TidyRow[]>();
+  for (const row of rows) {
+    if (!shareMeasures.includes(row.measure) || !isPublished(row)) continue;
+    const key = keyOf(dataset, row);
+    shareRows.set(key, [...(shareRows.get(key) ?? []), row]);
+  }
   const halfWidthsPp = (minimum: number) =>
-    [...truth]
-      .filter(([, key]) => key.organizations.size >= minimum)
-      .flatMap(([key]) => shareMeasures.map((measure) => published.get(key)?.get(measure)))
-      .flatMap((row) => (row && row.ci95_low !== null && row.ci95_high !== null ? [(100 * (Number(row.ci95_high) - Number(row.ci95_low))) / 2] : []));
+    (dataset.publicKeys ?? [])
+      .filter((key) => (groupOrganizations.get(dataset.shareGroups?.get(key) ?? key)?.size ?? 0) >= minimum)
+      .flatMap((key) => shareRows.get(key) ?? [])
+      .flatMap((row) => (row.ci95_low !== null && row.ci95_high !== null ? [(100 * (Number(row.ci95_high) - Number(row.ci95_low))) / 2] : []));
+  const shareGroupSizes = [...groupOrganizations.values()].map((organizations) => organizations.size).sort((a, b) => b - a);
+  // How many share groups each organization is in: what the share measure's group bound (L0) has to cover.
+  const groupsPerOrganization = new Map<string, number>();
+  for (const organizations of groupOrganizations.values()) {
+    for (const organization of organizations) groupsPerOrganization.set(organization, (groupsPerOrganization.get(organization) ?? 0) + 1);
+  }
+  const groupsHistogram: number[] = [];
+  for (const groups of groupsPerOrganization.values()) groupsHistogram[groups] = (groupsHistogram[groups] ?? 0) + 1;
   const pp100 = halfWidthsPp(100);
   const pp200 = halfWidthsPp(200);
   let negativeOrNonInteger = 0;
@@ -150,6 +180,8 @@ function utilityOf(dataset: CataloguedDataset, truth: Map<string, TrueKey>, rows
     publishedFraction30: with30.length === 0 ? Number.NaN : with30.filter(([key]) => published.has(key)).length / with30.length,
     publishedKeys: published.size,
     shareMeasures,
+    shareGroupSizes: shareMeasures.length ? shareGroupSizes : [],
+    organizationsByGroupCount: shareMeasures.length ? Array.from(groupsHistogram, (count) => count ?? 0) : [],
     medianShareHalfWidthPp100: pp100.length ? median(pp100) : null,
     medianShareHalfWidthPp200: pp200.length ? median(pp200) : null,
     negativeOrNonInteger,
@@ -240,10 +272,10 @@ async function main(): Promise<void> {
     const rows = (Array.isArray(body) ? body : ((body as { rows?: unknown[] }).rows ?? [])) as TidyRow[];
     datasets.push(utilityOf(dataset, truth.get(dataset.spec.id) ?? new Map(), rows));
   }
-  const periodsPerYear = yearlyBudgetStatement(deps.config).maxPeriodsPerYear;
+  const periodsPerYear = yearlyBudgetStatement(deps.config, catalogue.periodBudget.selectionDelta).maxPeriodsPerYear;
   const periodCharges = releases.map((release) => ({ rho: release.rho, delta: catalogue.get(release.datasetId)!.plan.accounting.delta }));
   const yearly = composedLoss(Array.from({ length: periodsPerYear }, () => periodCharges).flat());
-  const cap = yearlyBudgetStatement(deps.config);
+  const cap = yearlyBudgetStatement(deps.config, catalogue.periodBudget.selectionDelta);
   const result = {
     organizations: options.organizations,
     seed: options.seed,
@@ -277,11 +309,15 @@ async function main(): Promise<void> {
     );
     if (dataset.shareMeasures.length === 0) console.log('  NOT share measures: none in this dataset');
     else {
+      console.log(`  share groups by true organizations: ${dataset.shareGroupSizes.join(', ')}`);
       console.log(
-        `  ${mark((dataset.medianShareHalfWidthPp100 ?? Infinity) <= GOALS.shareHalfWidth100)} median 95% half-width of shares in keys of >= 100 organizations: ${pp(dataset.medianShareHalfWidthPp100)} (goal <= ${GOALS.shareHalfWidth100})`,
+        `  organizations by the number of share groups they are in: ${dataset.organizationsByGroupCount.flatMap((count, groups) => (count > 0 ? [`${groups}: ${count}`] : [])).join(', ')}`,
       );
       console.log(
-        `  ${mark((dataset.medianShareHalfWidthPp200 ?? Infinity) <= GOALS.shareHalfWidth200)} median 95% half-width of shares in keys of >= 200 organizations: ${pp(dataset.medianShareHalfWidthPp200)} (goal <= ${GOALS.shareHalfWidth200})`,
+        `  ${mark((dataset.medianShareHalfWidthPp100 ?? Infinity) <= GOALS.shareHalfWidth100)} median 95% half-width of shares in groups of >= 100 organizations: ${pp(dataset.medianShareHalfWidthPp100)} (goal <= ${GOALS.shareHalfWidth100})`,
+      );
+      console.log(
+        `  ${mark((dataset.medianShareHalfWidthPp200 ?? Infinity) <= GOALS.shareHalfWidth200)} median 95% half-width of shares in groups of >= 200 organizations: ${pp(dataset.medianShareHalfWidthPp200)} (goal <= ${GOALS.shareHalfWidth200})`,
       );
     }
     const inconsistent = dataset.negativeOrNonInteger + dataset.transfersBelowOrganizations;

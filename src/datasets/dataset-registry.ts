@@ -8,6 +8,7 @@
  * path of every problem (a ConfigError, like a bad environment variable).
  */
 import aiArtifactIntegrityMaturity from '../../schemas/datasets/ai-artifact-integrity-maturity.json';
+import aiBoundaryGapRates from '../../schemas/datasets/ai-boundary-gap-rates.json';
 import aiBoundaryGapsBySector from '../../schemas/datasets/ai-boundary-gaps-by-sector.json';
 import aiPlatformAccessControls from '../../schemas/datasets/ai-platform-access-controls.json';
 import aiTransferVolume from '../../schemas/datasets/ai-transfer-volume.json';
@@ -22,6 +23,7 @@ export const REGISTERED_DATASET_FILES: Readonly<Record<string, unknown>> = {
   'training-integrity-verification.json': trainingIntegrityVerification,
   'ai-boundary-gaps-by-sector.json': aiBoundaryGapsBySector,
   'ai-artifact-integrity-maturity.json': aiArtifactIntegrityMaturity,
+  'ai-boundary-gap-rates.json': aiBoundaryGapRates,
 };
 
 /** Shares may add up to 1 exactly; this absorbs decimal rounding such as 0.1 + 0.2. */

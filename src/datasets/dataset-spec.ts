@@ -12,8 +12,16 @@ import { z } from 'zod';
 import type { CounterCellColumn } from '../db/schema';
 import { COUNTER_COLUMN_VALUES, type CellValue, isCounterCellColumn, isFlagColumn } from './counter-column-vocabulary';
 
-export const MEASURES = ['transfer_count', 'distinct_organizations', 'clamped_byte_sum'] as const;
+export const MEASURES = ['transfer_count', 'distinct_organizations', 'clamped_byte_sum', 'organization_share'] as const;
 export type Measure = (typeof MEASURES)[number];
+
+/**
+ * organization_share: each organization's distribution over the share dimension's values within a
+ * group (the key without that dimension) is put on a grid of this many units, apportioned by largest
+ * remainders so it sums to exactly this. 10,000 makes a share-sum in organizations an exact 4-decimal
+ * number, and the rounding (at most 1/10,000 of one organization per key) is far below the noise.
+ */
+export const SHARE_GRID_UNITS = 10_000;
 
 /**
  * Byte sums are published in a decimal unit (megabytes by default): noise on a weekly byte total is
@@ -156,6 +164,20 @@ export const datasetSpecSchema = z
         rationale: prose,
       })
       .strict(),
+    /**
+     * Required with the organization_share measure: the dimension whose values the shares are over
+     * ("over"); a key's group is the key without it. Each organization contributes its own
+     * distribution over the dimension's values in at most maxGroupsPerOrganization groups (chosen
+     * uniformly at random when it has more), so the share measure's L2 sensitivity is
+     * sqrt(maxGroupsPerOrganization) organizations whatever its volume. Public keys only.
+     */
+    shares: z
+      .object({
+        over: snakeName,
+        maxGroupsPerOrganization: z.number().int().min(1).max(10_000),
+      })
+      .strict()
+      .optional(),
     /** Fraction of the period's rho this dataset spends; the catalogue's shares add up to at most 1. */
     budgetShare: z.number().gt(0).max(1),
     /** Unit of clamped_byte_sum values (and of its noise and intervals). */
@@ -241,6 +263,13 @@ export const datasetSpecSchema = z
     }
     for (const measure of Object.keys(spec.budgetWeights)) {
       if (!spec.measures.includes(measure as Measure)) issue(['budgetWeights', measure], `"${measure}" is not a measure of this spec`);
+    }
+    const hasShares = spec.measures.includes('organization_share');
+    if (hasShares && spec.shares === undefined) issue(['shares'], 'the organization_share measure needs "shares": { "over": <dimension>, "maxGroupsPerOrganization": <L0> }');
+    if (!hasShares && spec.shares !== undefined) issue(['shares'], 'declared without the organization_share measure');
+    if (spec.shares !== undefined) {
+      if (!names.has(spec.shares.over)) issue(['shares', 'over'], `"${spec.shares.over}" is not a dimension of this spec`);
+      if (spec.keys !== 'public') issue(['shares'], 'shares need public keys: their groups are declared in advance');
     }
     if (spec.keys === 'private' && spec.excludedKeys.length > 0) issue(['excludedKeys'], 'only a public-keys spec declares its key space');
     spec.excludedKeys.forEach((pattern, index) => {

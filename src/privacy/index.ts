@@ -124,6 +124,7 @@ export { isCellSelected, perCellSelectionDelta, selectionThreshold } from './par
 
 export {
   DEFAULT_CONVERSION_DELTA,
+  measureL0,
   noiseFromDescription,
   planDatasetRelease,
   type DatasetPrivacySpec,
@@ -148,4 +149,15 @@ export {
   type ReleasedCell,
   type SuppressionReason,
 } from './release-cells';
-export { postProcessCell, type MeasureIdentity, type ProcessedValue } from './post-processing';
+export {
+  fiellerHull,
+  postProcessCell,
+  postProcessShares,
+  SHARE_DECIMALS,
+  shareIntervalMultiplier,
+  type MeasureIdentity,
+  type ProcessedShare,
+  type ProcessedValue,
+  type ShareMeasureIdentity,
+} from './post-processing';
+export { apportionShares, shareSumsByKey, type ShareBounds } from './organization-shares';

@@ -28,6 +28,7 @@ import {
   type CellTotals,
   type ContributionRow,
 } from './contribution-bounding';
+import { shareSumsByKey } from './organization-shares';
 import { isCellSelected } from './partition-selection';
 import { toRandomBitStream, type RandomBitStream } from './random-bit-stream';
 import type { RandomSource } from './random-source';
@@ -50,11 +51,19 @@ export interface ReleasedCell {
   /** Private keys: always published (unselected cells are absent). Public keys: decided on the noisy count. */
   readonly status: CellStatus;
   readonly suppressionReason?: SuppressionReason;
+  /**
+   * Only with an organization_share measure: the status of the key's share, decided per group on the
+   * group's noisy organization count (the sum of its keys' noisy share-sums / G), which is below k
+   * for a suppressed group. A key's share may be published while its own counts are suppressed.
+   */
+  readonly shareStatus?: CellStatus;
 }
 
 export interface ReleaseCellsOptions {
   /** The declared key space; required for a public-keys plan, refused for a private one. */
   readonly publicKeys?: readonly string[];
+  /** With an organization_share measure: every declared key's group (the key without the share dimension). */
+  readonly shareGroups?: ReadonlyMap<string, string>;
 }
 
 export interface CellRelease {
@@ -118,16 +127,35 @@ export function releaseCells(
     bits,
   );
   const totals = totalBoundedContributionsByCell(bounded);
+  const sharePlan = checkedPlan.measures.find((measure) => measure.kind === 'organization_share');
+  const { shareGroups } = options;
+  if (sharePlan && (shareGroups === undefined || publicKeys === undefined || publicKeys.some((key) => !shareGroups.has(key)))) {
+    throw new TypeError('releaseCells: an organization_share plan needs the group of every declared key');
+  }
+  // Shares read the rows in the key space before the key bounds (they have their own group bound).
+  const shareSums =
+    sharePlan && shareGroups && keySpace
+      ? shareSumsByKey(
+          rows.filter((row) => keySpace.has(row.cell)),
+          shareGroups,
+          { maxGroupsPerContributor: sharePlan.maxGroupsPerContributor!, gridUnits: sharePlan.maxPerContributorPerCell },
+          bits,
+        )
+      : new Map<string, number>();
+  /** A measure's total in a cell (by index among the bounded cells; undefined when nobody kept it) or key. */
+  const totalOf = (measure: MeasurePlan): ((cell: number | undefined, key: string) => number) => {
+    if (measure.kind === 'organization_share') return (_cell, key) => shareSums.get(key) ?? 0;
+    const byCell = totalsForKind(totals, measure.kind);
+    return (cell) => (cell === undefined ? 0 : byCell[cell]!);
+  };
   const mechanisms = checkedPlan.measures.map((measure, index) => ({
     name: measure.name,
-    totalsOf: totalsForKind(totals, measure.kind),
+    totalOf: totalOf(measure),
     mechanism: createAdditiveNoiseMechanism(prepared.measureNoise[index]!, bits),
   }));
-  const noisyValues = (cell: number | undefined): Record<string, NoisyValue> =>
+  const noisyValues = (cell: number | undefined, key: string): Record<string, NoisyValue> =>
     // fromEntries defines own properties, so no measure name (not even "__proto__") can misbehave.
-    Object.fromEntries(
-      mechanisms.map(({ name, totalsOf, mechanism }): [string, NoisyValue] => [name, mechanism.release(cell === undefined ? 0 : totalsOf[cell]!)]),
-    );
+    Object.fromEntries(mechanisms.map(({ name, totalOf, mechanism }): [string, NoisyValue] => [name, mechanism.release(totalOf(cell, key))]));
 
   if (publicKeys !== undefined) {
     const suppression = checkedPlan.suppression!;
@@ -135,12 +163,23 @@ export function releaseCells(
     // Every declared key, in a fixed order, whether or not anyone contributed: the rows and the
     // randomness drawn per row do not depend on the data.
     const cells = [...publicKeys].sort(compareKeys).map((key): ReleasedCell => {
-      const values = noisyValues(indexOfKey.get(key));
+      const values = noisyValues(indexOfKey.get(key), key);
       return values[suppression.measure]!.value < suppression.minNoisyOrganizations
         ? { cell: key, values, status: 'suppressed', suppressionReason: suppression.reason }
         : { cell: key, values, status: 'published' };
     });
-    return { cells, accounting: checkedPlan.accounting };
+    if (!sharePlan || !shareGroups) return { cells, accounting: checkedPlan.accounting };
+    // The group's noisy organization count: its noisy share-sums added up, in organizations (post-processing).
+    const groupUnits = new Map<string, number>();
+    for (const cell of cells) {
+      const group = shareGroups.get(cell.cell)!;
+      groupUnits.set(group, (groupUnits.get(group) ?? 0) + cell.values[sharePlan.name]!.value);
+    }
+    const floorUnits = suppression.minNoisyOrganizations * sharePlan.maxPerContributorPerCell;
+    return {
+      cells: cells.map((cell) => ({ ...cell, shareStatus: groupUnits.get(shareGroups.get(cell.cell)!)! < floorUnits ? 'suppressed' : 'published' })),
+      accounting: checkedPlan.accounting,
+    };
   }
 
   const { minContributorsPerCell: k, threshold } = checkedPlan.selection!;
@@ -151,7 +190,7 @@ export function releaseCells(
     const contributors = totals.distinctContributors[cell]!;
     if (contributors < k) continue; // k-anonymity floor: no noise drawn, nothing recorded
     if (!isCellSelected(contributors, selectionSampler.sample(), threshold, k)) continue;
-    released.push({ cell: totals.cellKeys[cell]!, values: noisyValues(cell), status: 'published' });
+    released.push({ cell: totals.cellKeys[cell]!, values: noisyValues(cell, totals.cellKeys[cell]!), status: 'published' });
   }
   released.sort((a, b) => compareKeys(a.cell, b.cell));
   return { cells: released, accounting: checkedPlan.accounting };
@@ -166,7 +205,7 @@ function boundOfKind(measures: readonly MeasurePlan[], kind: MeasureKind): numbe
   return measures.find((measure) => measure.kind === kind)?.maxPerContributorPerCell ?? 0;
 }
 
-function totalsForKind(totals: CellTotals, kind: MeasureKind): Float64Array {
+function totalsForKind(totals: CellTotals, kind: Exclude<MeasureKind, 'organization_share'>): Float64Array {
   switch (kind) {
     case 'transfer_count':
       return totals.boundedCount;

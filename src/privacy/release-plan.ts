@@ -53,7 +53,7 @@ export type PrivacyMechanism = 'gaussian' | 'laplace';
  */
 export type KeySelection = 'public' | 'private';
 
-export type MeasureKind = 'transfer_count' | 'distinct_organizations' | 'clamped_byte_sum';
+export type MeasureKind = 'transfer_count' | 'distinct_organizations' | 'clamped_byte_sum' | 'organization_share';
 
 interface MeasureSpecBase {
   /** Column name in the released data; unique within the dataset. */
@@ -68,7 +68,14 @@ export type MeasureSpec =
   /** Number of distinct contributing organizations in the cell (Linf = 1). */
   | (MeasureSpecBase & { readonly kind: 'distinct_organizations' })
   /** Sum over contributors of their byte total in the cell, each clamped to [0, maxBytesPerCell] (C). */
-  | (MeasureSpecBase & { readonly kind: 'clamped_byte_sum'; readonly maxBytesPerCell: number });
+  | (MeasureSpecBase & { readonly kind: 'clamped_byte_sum'; readonly maxBytesPerCell: number })
+  /**
+   * Sum over organizations of their own distribution over the categories of each group, in integer
+   * grid units (organization-shares.ts): per group an organization adds exactly gridUnits, so its
+   * L2 norm there is <= gridUnits; it contributes to at most maxGroupsPerContributor groups. Public
+   * keys only; the release needs each key's group.
+   */
+  | (MeasureSpecBase & { readonly kind: 'organization_share'; readonly maxGroupsPerContributor: number; readonly gridUnits: number });
 
 /** What a dataset declares about its privacy; everything the plan is computed from. */
 export interface DatasetPrivacySpec {
@@ -116,9 +123,11 @@ export type NoiseDescription =
 export interface MeasurePlan {
   readonly name: string;
   readonly kind: MeasureKind;
-  /** Linf (counts), C (bytes) or 1 (distinct organizations). */
+  /** Linf (counts), C (bytes), 1 (distinct organizations) or G (shares: grid units per organization and group). */
   readonly maxPerContributorPerCell: number;
-  /** L0 * bound. */
+  /** Shares only: L0 of the share measure, the most groups one organization contributes to (the key L0 applies to the others). */
+  readonly maxGroupsPerContributor?: number;
+  /** L0 * bound (for shares: groups L0 * G). */
   readonly l1Sensitivity: number;
   /** sqrt(L0) * bound. */
   readonly l2Sensitivity: number;
@@ -243,7 +252,7 @@ export function planDatasetRelease(spec: DatasetPrivacySpec): ReleasePlan {
     : { minNoisyOrganizations: normalized.minContributorsPerCell, measure: organizationMeasure!.name, reason: 'fewer_than_k_organizations' };
 
   const measureParts = normalized.measures.map((measure, index) =>
-    calibratePart(measureBound(measure), l0, shares[index + 1]!, mechanism),
+    calibratePart(measureBound(measure), measureL0(measure, l0), shares[index + 1]!, mechanism),
   );
   const measures = normalized.measures.map((measure, index): MeasurePlan => {
     const part = measureParts[index]!;
@@ -251,8 +260,9 @@ export function planDatasetRelease(spec: DatasetPrivacySpec): ReleasePlan {
       name: measure.name,
       kind: measure.kind,
       maxPerContributorPerCell: measureBound(measure),
+      ...(measure.kind === 'organization_share' ? { maxGroupsPerContributor: measure.maxGroupsPerContributor } : {}),
       l1Sensitivity: part.l1Sensitivity,
-      l2Sensitivity: Math.sqrt(l0) * measureBound(measure),
+      l2Sensitivity: Math.sqrt(measureL0(measure, l0)) * measureBound(measure),
       noise: describeNoise(part.noise),
       noiseStandardDeviation: noiseStandardDeviation(part.noise),
       ci95HalfWidth: confidenceHalfWidth(part.noise, 0.95),
@@ -324,7 +334,14 @@ export function measureBound(measure: MeasureSpec): number {
       return measure.maxBytesPerCell;
     case 'distinct_organizations':
       return 1;
+    case 'organization_share':
+      return measure.gridUnits;
   }
+}
+
+/** The number of cells (shares: groups) one contributor's values of this measure may reach. */
+export function measureL0(measure: MeasureSpec, keyL0: number): number {
+  return measure.kind === 'organization_share' ? measure.maxGroupsPerContributor : keyL0;
 }
 
 interface CalibratedPart {
@@ -402,8 +419,19 @@ function normalizeSpec(spec: DatasetPrivacySpec): NormalizedDatasetPrivacySpec {
         return { name: measure.name, kind: measure.kind, maxBytesPerCell: measure.maxBytesPerCell, budgetWeight };
       case 'distinct_organizations':
         return { name: measure.name, kind: measure.kind, budgetWeight };
+      case 'organization_share':
+        if (keys !== 'public') throw new RangeError(`${field}: organization_share needs public keys (its groups are declared)`);
+        requirePositiveInteger(measure.maxGroupsPerContributor, `${field}.maxGroupsPerContributor`);
+        requirePositiveInteger(measure.gridUnits, `${field}.gridUnits`);
+        return {
+          name: measure.name,
+          kind: measure.kind,
+          maxGroupsPerContributor: measure.maxGroupsPerContributor,
+          gridUnits: measure.gridUnits,
+          budgetWeight,
+        };
       default:
-        throw new RangeError(`${field}.kind must be transfer_count, distinct_organizations or clamped_byte_sum`);
+        throw new RangeError(`${field}.kind must be transfer_count, distinct_organizations, clamped_byte_sum or organization_share`);
     }
   });
   return {

@@ -12,11 +12,11 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Period } from '../periods/period';
-import { postProcessCell, type ReleasedCell } from '../privacy';
+import { postProcessCell, postProcessShares, type ReleasedCell, type ShareMeasureIdentity } from '../privacy';
 import type { CataloguedDataset, PeriodBudget } from './dataset-catalogue';
 import { keySelectionStatement, MEASURE_UNITS } from './dataset-catalogue';
 import type { ReleaseConfiguration } from './release-configuration';
-import { BYTE_UNITS, type Measure } from '../datasets/dataset-spec';
+import { BYTE_UNITS, type Measure, SHARE_GRID_UNITS } from '../datasets/dataset-spec';
 import { parquetOf } from './parquet-file';
 import { PROVENANCE_PATH, type ProvenanceInput } from './provenance';
 import { SPDX_MEDIA_TYPE, SPDX_PATH, spdxDocument } from './spdx-document';
@@ -93,7 +93,25 @@ const MEASURE_TITLES: Record<Measure, string> = {
   transfer_count: 'Transfers',
   distinct_organizations: 'Contributing organizations',
   clamped_byte_sum: 'Bytes transferred (clamped)',
+  organization_share: "Share of the average organization's transfers",
 };
+
+/** The dataset's organization_share measure as share post-processing needs it, or null. */
+export function shareMeasureOf(dataset: CataloguedDataset): ShareMeasureIdentity | null {
+  const measure = dataset.plan.measures.find((each) => each.kind === 'organization_share');
+  if (!measure) return null;
+  return {
+    name: measure.name,
+    gridUnits: measure.maxPerContributorPerCell,
+    noiseStandardDeviation: measure.noiseStandardDeviation,
+    mechanism: dataset.plan.accounting.mechanism,
+  };
+}
+
+/** Noisy share-sums are published in organizations (grid units / G): exact 4-decimal numbers with G = 10,000. */
+function inOrganizations(gridValue: number, gridUnits: number): number {
+  return gridValue / gridUnits;
+}
 
 /** The cells ordered by the dimensions' declared value order, with their dimension values. */
 function orderedCells(dataset: CataloguedDataset, cells: readonly ReleasedCell[]): { cell: ReleasedCell; values: string[] }[] {
@@ -127,12 +145,30 @@ function keyColumns(dataset: CataloguedDataset, periodId: string, values: readon
 export function tidyRows(dataset: CataloguedDataset, periodId: string, cells: readonly ReleasedCell[]): TidyRow[] {
   const { spec, plan } = dataset;
   const measures = plan.measures.map(({ name, kind }) => ({ name, kind }));
+  const share = shareMeasureOf(dataset);
+  const shares = share && dataset.shareGroups ? postProcessShares(cells, share, dataset.shareGroups) : null;
   const rows: TidyRow[] = [];
   for (const { cell, values } of orderedCells(dataset, cells)) {
     const processed = plan.keys === 'public' ? postProcessCell(cell, measures) : cell.values;
     for (const measure of spec.measures) {
       const noisy = cell.values[measure];
       if (!noisy) continue;
+      if (share && measure === share.name) {
+        // A share's status is its group's: published when the group's noisy organization count reaches k.
+        const shown = shares?.get(cell.cell) ?? null;
+        const status = cell.shareStatus ?? 'suppressed';
+        rows.push({
+          ...keyColumns(dataset, periodId, values),
+          measure,
+          status,
+          suppression_reason: status === 'suppressed' ? 'fewer_than_k_organizations' : null,
+          value: shown?.value ?? null,
+          noise_sd: shown?.noiseStandardDeviation ?? null,
+          ci95_low: shown?.ci95Low ?? null,
+          ci95_high: shown?.ci95High ?? null,
+        });
+        continue;
+      }
       const shown = processed?.[measure];
       rows.push({
         ...keyColumns(dataset, periodId, values),
@@ -152,10 +188,24 @@ export function tidyRows(dataset: CataloguedDataset, periodId: string, cells: re
 /** The unprocessed noisy measurements: every key and measure, suppressed or not, as noised. */
 export function noisyMeasurementRows(dataset: CataloguedDataset, periodId: string, cells: readonly ReleasedCell[]): TidyRow[] {
   const rows: TidyRow[] = [];
+  const share = shareMeasureOf(dataset);
   for (const { cell, values } of orderedCells(dataset, cells)) {
     for (const measure of dataset.spec.measures) {
       const noisy = cell.values[measure];
       if (!noisy) continue;
+      if (share && measure === share.name) {
+        const units = share.gridUnits;
+        rows.push({
+          ...keyColumns(dataset, periodId, values),
+          measure,
+          status: cell.shareStatus ?? 'suppressed',
+          noisy_value: inOrganizations(noisy.value, units),
+          noise_sd: inOrganizations(noisy.noiseStandardDeviation, units),
+          ci95_low: inOrganizations(noisy.ci95Low, units),
+          ci95_high: inOrganizations(noisy.ci95High, units),
+        });
+        continue;
+      }
       rows.push({
         ...keyColumns(dataset, periodId, values),
         measure,
@@ -209,36 +259,61 @@ function keyFields(dataset: CataloguedDataset, periodId: string) {
 
 function noisyMeasurementsSchema(dataset: CataloguedDataset, periodId: string) {
   const { spec } = dataset;
-  const units = Object.fromEntries(spec.measures.map((measure) => [measure, MEASURE_UNITS[measure](spec)]));
+  const units = Object.fromEntries(
+    spec.measures.map((measure) => [measure, measure === 'organization_share' ? SHARE_SUM_UNIT : MEASURE_UNITS[measure](spec)]),
+  );
+  const hasShares = shareMeasureOf(dataset) !== null;
+  const numberType = hasShares ? 'number' : 'integer';
   return {
     fields: [
       ...keyFields(dataset, periodId),
       {
         name: 'noisy_value',
-        type: 'integer',
+        type: numberType,
         title: 'Noisy measurement',
         description:
-          'The bounded value of the measure plus exact integer noise, before any post-processing: unbiased, possibly negative, present for suppressed keys too. Sum or average these, not the processed values.',
+          'The bounded value of the measure plus exact integer noise, before any post-processing: unbiased, possibly negative, present for suppressed keys too. Sum or average these, not the processed values.' +
+          (hasShares
+            ? ' organization_share rows hold the noisy share-sum: the sum over the group\'s organizations of each one\'s share of its transfers in this key, in organizations (exact integer noise on a grid of 1/10,000 of an organization); summed over a group\'s keys it is the group\'s noisy organization count, and a key\'s share-sum divided by that sum is the published share before rounding.'
+            : ''),
         units,
       },
       { name: 'noise_sd', type: 'number', title: 'Noise standard deviation', description: 'Standard deviation of the noise in noisy_value.', units },
       {
         name: 'ci95_low',
-        type: 'integer',
+        type: numberType,
         title: '95% interval, low end',
         description: 'noisy_value minus the 95% half-width: covers the bounded value with probability at least 95%.',
         units,
       },
-      { name: 'ci95_high', type: 'integer', title: '95% interval, high end', description: 'noisy_value plus the 95% half-width.', units },
+      { name: 'ci95_high', type: numberType, title: '95% interval, high end', description: 'noisy_value plus the 95% half-width.', units },
     ],
     primaryKey: ['period', ...spec.dimensions.map((dimension) => dimension.name), 'measure'],
   };
 }
 
+/** The unit of a noisy share-sum (noisy-measurements.csv). */
+const SHARE_SUM_UNIT = "organizations (each organization's share of its transfers, summed)";
+
+/** What the published share estimates, in words, for every package and methodology card. */
+export const SHARE_ESTIMAND =
+  'organization_share is the average organization\'s share: each organization in a group (the key without the share dimension) ' +
+  'contributes its own distribution of its transfers over the share dimension\'s values, and the published share is the mean of those ' +
+  'distributions. It weights organizations equally, not transfers: a large organization counts as much as a small one, so it answers ' +
+  '"what share does a typical member have" rather than "what share of all transfers".';
+
 function tableSchema(dataset: CataloguedDataset, periodId: string) {
   const { spec } = dataset;
   const units = Object.fromEntries(spec.measures.map((measure) => [measure, MEASURE_UNITS[measure](spec)]));
   const publicKeys = dataset.plan.keys === 'public';
+  const hasShares = shareMeasureOf(dataset) !== null;
+  const numberType = hasShares ? 'number' : 'integer';
+  const shareValue = hasShares
+    ? ` organization_share rows: a proportion from 0 to 1 with 4 decimals; the shares of a group's keys add up to exactly 1. ${SHARE_ESTIMAND} A group's shares are suppressed when its noisy organization count (the sum of its noisy share-sums) is below k.`
+    : '';
+  const shareInterval = hasShares
+    ? ' organization_share rows: the Fieller interval for the ratio of the key\'s noisy share-sum to the group\'s noisy organization count (it accounts for the noise in both), rounded outward to 4 decimals and within [0, 1]; it covers the average share of the group\'s organizations (each one\'s distribution in at most the bounded number of groups) with probability about 95%.'
+    : '';
   return {
     missingValues: [''],
     fields: [
@@ -252,32 +327,36 @@ function tableSchema(dataset: CataloguedDataset, periodId: string) {
       },
       {
         name: 'value',
-        type: 'integer',
+        type: numberType,
         title: publicKeys ? 'Published value' : 'Noisy value',
-        description: publicKeys
-          ? 'The bounded value of the measure plus exact integer noise, post-processed (no privacy cost) to a whole number >= 0 with transfers >= organizations. Empty for suppressed keys. Near zero these values are biased upward; noisy-measurements.csv has the unbiased noisy values.'
-          : 'The bounded value of the measure in this cell plus exact integer noise. Values are not rounded or clipped after noise, so small values may be negative.',
+        description:
+          (publicKeys
+            ? 'The bounded value of the measure plus exact integer noise, post-processed (no privacy cost) to a whole number >= 0 with transfers >= organizations. Empty for suppressed keys. Near zero these values are biased upward; noisy-measurements.csv has the unbiased noisy values.'
+            : 'The bounded value of the measure in this cell plus exact integer noise. Values are not rounded or clipped after noise, so small values may be negative.') + shareValue,
         units,
       },
       {
         name: 'noise_sd',
         type: 'number',
         title: 'Noise standard deviation',
-        description: 'Standard deviation of the noise added to value, in the unit of the measure.',
+        description:
+          'Standard deviation of the noise added to value, in the unit of the measure.' +
+          (hasShares ? ' organization_share rows: the approximate sd of the published share (delta method at the published value), as a proportion; empty when the group is suppressed.' : ''),
         units,
       },
       {
         name: 'ci95_low',
-        type: 'integer',
+        type: numberType,
         title: '95% interval, low end',
-        description: publicKeys
-          ? 'With probability at least 95% the bounded (capped and clamped) value lies in [ci95_low, ci95_high]: the noisy value +- the 95% half-width, with the low end raised to 0 and the high end to at least the published value (both keep the coverage, since the bounded value is >= 0). It is not an interval for the unbounded true value.'
-          : 'With probability at least 95% the bounded (capped and clamped) value lies in [ci95_low, ci95_high]. It is not an interval for the unbounded true value.',
+        description:
+          (publicKeys
+            ? 'With probability at least 95% the bounded (capped and clamped) value lies in [ci95_low, ci95_high]: the noisy value +- the 95% half-width, with the low end raised to 0 and the high end to at least the published value (both keep the coverage, since the bounded value is >= 0). It is not an interval for the unbounded true value.'
+            : 'With probability at least 95% the bounded (capped and clamped) value lies in [ci95_low, ci95_high]. It is not an interval for the unbounded true value.') + shareInterval,
         units,
       },
       {
         name: 'ci95_high',
-        type: 'integer',
+        type: numberType,
         title: '95% interval, high end',
         description: 'See ci95_low.',
         units,
@@ -313,14 +392,33 @@ function privacySection(dataset: CataloguedDataset, periodBudget: PeriodBudget) 
     },
     measures: plan.measures.map((measure) => ({
       name: measure.name,
-      unit: MEASURE_UNITS[measure.name as Measure](spec),
+      unit: measure.kind === 'organization_share' ? `grid units of 1/${measure.maxPerContributorPerCell} organization (share-sums)` : MEASURE_UNITS[measure.name as Measure](spec),
       maxPerOrganizationPerCell: measure.maxPerContributorPerCell,
+      ...(measure.maxGroupsPerContributor === undefined ? {} : { maxGroupsPerOrganization: measure.maxGroupsPerContributor }),
       l2Sensitivity: measure.l2Sensitivity,
       noise: measure.noise,
       noiseSd: measure.noiseStandardDeviation,
       ci95HalfWidth: measure.ci95HalfWidth,
       rho: measure.rhoCharged,
     })),
+    ...(spec.shares
+      ? {
+          shares: {
+            over: spec.shares.over,
+            maxGroupsPerOrganization: spec.shares.maxGroupsPerOrganization,
+            gridUnits: SHARE_GRID_UNITS,
+            estimand: SHARE_ESTIMAND,
+            sensitivity:
+              `Per group an organization adds its distribution on a grid of ${SHARE_GRID_UNITS} units summing to exactly ${SHARE_GRID_UNITS} (largest remainders), so its L2 norm there is at most ${SHARE_GRID_UNITS}; ` +
+              `it contributes to at most ${spec.shares.maxGroupsPerOrganization} group(s), chosen uniformly at random, so the share-sums have L2 sensitivity sqrt(${spec.shares.maxGroupsPerOrganization}) x ${SHARE_GRID_UNITS} grid units whatever its volume.`,
+            suppression: `A group's shares are published when its noisy organization count (the sum of its keys' noisy share-sums, in organizations) reaches k = ${k}; otherwise suppressed (fewer_than_k_organizations). Post-processing of noisy values only.`,
+            interval:
+              accounting.mechanism === 'gaussian'
+                ? 'Fieller interval: the shares p with (X_c - p S)^2 <= 1.96^2 s^2 (1 - 2p + C p^2), X_c the key\'s noisy share-sum, S the group\'s sum, s the noise sd, C the keys of the group; intersected with [0, 1] and rounded outward.'
+                : 'Fieller interval with Chebyshev\'s multiplier sqrt(20) (Laplace noise): the shares p with (X_c - p S)^2 <= 20 s^2 (1 - 2p + C p^2); intersected with [0, 1] and rounded outward.',
+          },
+        }
+      : {}),
     keys: plan.keys,
     ...(selection
       ? {
@@ -339,7 +437,9 @@ function privacySection(dataset: CataloguedDataset, periodBudget: PeriodBudget) 
             rule: keySelectionStatement(dataset),
             suppression: plan.suppression,
             postProcessing:
-              'data.csv and data.json hold post-processed values: whole numbers >= 0, transfers >= organizations, suppressed keys empty. Post-processing reads only noisy values, so it costs no privacy. noisy-measurements.csv holds the unprocessed noisy values of every key with their noise sd.',
+              'data.csv and data.json hold post-processed values: whole numbers >= 0, transfers >= organizations, suppressed keys empty' +
+              (spec.shares ? '; organization_share as proportions (negative noisy share-sums taken as 0, a group\'s shares adding up to exactly 1)' : '') +
+              '. Post-processing reads only noisy values, so it costs no privacy. noisy-measurements.csv holds the unprocessed noisy values of every key with their noise sd.',
           },
         }),
     intervals:

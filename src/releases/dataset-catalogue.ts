@@ -19,9 +19,9 @@ import {
   type ReleasePlan,
   splitBudget,
 } from '../privacy';
-import { dimensionDomain, publicKeySpace } from './dataset-cells';
+import { dimensionDomain, publicKeySpace, shareGroupsOf } from './dataset-cells';
 import { bundledDatasetSpecs } from '../datasets/dataset-registry';
-import { BYTE_UNITS, type DatasetSpec, type Measure } from '../datasets/dataset-spec';
+import { BYTE_UNITS, type DatasetSpec, type Measure, SHARE_GRID_UNITS } from '../datasets/dataset-spec';
 
 export interface CataloguedDataset {
   spec: DatasetSpec;
@@ -32,6 +32,8 @@ export interface CataloguedDataset {
   selectionDelta: number;
   /** Public keys: the declared key space, every key of which gets a row in every release; null with private keys. */
   publicKeys: readonly string[] | null;
+  /** With the organization_share measure: each declared key's group (the key without the share dimension); else null. */
+  shareGroups: ReadonlyMap<string, string> | null;
   plan: ReleasePlan;
   prepared: PreparedRelease;
   /** Every value each dimension can take, by dimension name. */
@@ -58,6 +60,7 @@ export const MEASURE_UNITS: Record<Measure, (spec: DatasetSpec) => string> = {
   transfer_count: () => 'transfers',
   distinct_organizations: () => 'organizations',
   clamped_byte_sum: (spec) => (spec.byteUnit === 'B' ? 'bytes' : `${spec.byteUnit} (10^${Math.log10(BYTE_UNITS[spec.byteUnit])} bytes)`),
+  organization_share: () => 'proportion (0 to 1)',
 };
 
 function measureSpecOf(spec: DatasetSpec, measure: Measure): MeasureSpec {
@@ -69,6 +72,9 @@ function measureSpecOf(spec: DatasetSpec, measure: Measure): MeasureSpec {
       return { name: measure, kind: measure, budgetWeight };
     case 'clamped_byte_sum':
       return { name: measure, kind: measure, maxBytesPerCell: spec.bounds.maxBytesPerCell / BYTE_UNITS[spec.byteUnit], budgetWeight };
+    case 'organization_share':
+      if (!spec.shares) throw new RangeError('organization_share needs the spec\'s "shares" declaration');
+      return { name: measure, kind: measure, maxGroupsPerContributor: spec.shares.maxGroupsPerOrganization, gridUnits: SHARE_GRID_UNITS, budgetWeight };
   }
 }
 
@@ -87,8 +93,10 @@ export function buildDatasetCatalogue(specs: readonly DatasetSpec[], config: Pic
     const selectionDelta = spec.keys === 'public' ? 0 : deltas[index]!;
     let plan: ReleasePlan;
     let publicKeys: string[] | null;
+    let shareGroups: Map<string, string> | null = null;
     try {
       publicKeys = spec.keys === 'public' ? publicKeySpace(spec) : null;
+      if (publicKeys && spec.measures.includes('organization_share')) shareGroups = shareGroupsOf(spec, publicKeys);
       plan = planDatasetRelease({
         maxCellsPerContributor: spec.bounds.maxCellsPerOrganization,
         minContributorsPerCell: k,
@@ -107,6 +115,7 @@ export function buildDatasetCatalogue(specs: readonly DatasetSpec[], config: Pic
       rho: rhos[index]!,
       selectionDelta,
       publicKeys,
+      shareGroups,
       plan,
       prepared: prepareRelease(plan),
       domains: Object.fromEntries(spec.dimensions.map((dimension) => [dimension.name, dimensionDomain(spec, dimension)])),

@@ -283,3 +283,14 @@ export function publicKeySpace(spec: DatasetSpec): string[] {
   }
   return keys;
 }
+
+/**
+ * With the organization_share measure: each key's group, the key without the share dimension's value
+ * (for a one-dimension spec, the whole table is one group). Keys of a group differ only in the share
+ * dimension; each organization's distribution over them is what it contributes.
+ */
+export function shareGroupsOf(spec: DatasetSpec, keys: readonly string[]): Map<string, string> {
+  const over = spec.dimensions.findIndex((dimension) => dimension.name === spec.shares?.over);
+  if (over < 0) throw new RangeError(`dataset ${spec.id}: the share dimension is not one of its dimensions`);
+  return new Map(keys.map((key) => [key, key.split(SEPARATOR).filter((_, index) => index !== over).join(SEPARATOR)]));
+}

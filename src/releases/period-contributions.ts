@@ -5,18 +5,28 @@
  * Why one pass in primary-key order rather than a GROUP BY per dataset: the counters table already
  * holds one row per (contributor, full cell), and its primary key (period, contributor, cell_key)
  * hands rows over grouped by contributor with no sort. A GROUP BY per dataset makes the database
- * build a temporary B-tree per dataset, which measured slower than reading the needed columns once
- * and merging per contributor here (docs/releases.md has the figures). Only the columns the
- * datasets read are selected.
+ * build a temporary B-tree per dataset, which measured slower than reading the rows once and merging
+ * per contributor here (docs/releases.md has the figures).
  *
- * Rows are read in keyset pages of the primary key, so no single query result is large (D1 limits
- * response sizes) and, on SQLite, other requests get the connection between pages.
+ * Why the database hands over one small number per dataset instead of the cell columns: a dataset
+ * reads a few of the twenty-four cell columns, and each of those holds one of a few vocabulary
+ * values. The query codes each row, per dataset, as the mixed-radix number of those columns' value
+ * positions (`projectionCodeSql`); the cells of a code are worked out once, by the dataset's own
+ * mapper on the decoded values, and remembered. Handing millions of rows' strings from the driver
+ * to JavaScript and mapping each was most of a release's time (docs/benchmarks.md, Release). A stored
+ * value outside the vocabulary gets its own code, decoded to a value no spec names, so the mapper
+ * treats it as it would the stored value: no dimension maps it and no `in` filter lists it.
+ *
+ * Rows are read in pages of whole contributors (about `rowsPerPage` rows each, bounded by a key
+ * read first), so no single query result is large (D1 limits response sizes) and, on SQLite, other
+ * requests get the connection between pages.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { toCount } from '../db/database';
 import type { CounterCellColumn, DB } from '../db/schema';
+import { COUNTER_COLUMN_VALUES, type CellValue } from '../datasets/counter-column-vocabulary';
 import type { ContributionRow } from '../privacy';
-import type { DatasetCellMapper } from './dataset-cells';
+import type { DatasetCellMapper, RowMapper } from './dataset-cells';
 
 export const DEFAULT_ROWS_PER_PAGE = 50_000;
 
@@ -37,16 +47,72 @@ export async function countPeriodCounters(db: Kysely<DB>, period: string): Promi
   return toCount(row.n);
 }
 
-/** Drivers return columns in SELECT order, so Object.values is the row in `layout` order; checked once per page. */
-function valuesInLayoutOrder(record: object | undefined, layout: readonly string[]): boolean {
-  if (!record) return true;
-  const keys = Object.keys(record);
-  return keys.length === layout.length && keys.every((key, index) => key === layout[index]);
+/** What a stored value outside a column's vocabulary decodes to: no dataset spec can name it. */
+const UNLISTED_VALUE = '\u0000unlisted';
+
+/** How one dataset's rows are coded: the columns it reads, each with its vocabulary, as a mixed-radix number. */
+export interface RowProjection {
+  readonly columns: readonly CounterCellColumn[];
+  /** Per column, its vocabulary followed by the unlisted value (the radix is this length). */
+  readonly values: readonly (readonly CellValue[])[];
+  readonly strides: readonly number[];
+}
+
+export function rowProjectionOf(mapper: DatasetCellMapper): RowProjection {
+  const columns = [...new Set([...mapper.dimensionColumns, ...mapper.filters.map((filter) => filter.column as CounterCellColumn)])];
+  const values = columns.map((column) => [...COUNTER_COLUMN_VALUES[column], UNLISTED_VALUE]);
+  const strides: number[] = [];
+  let stride = 1;
+  for (const columnValues of values) {
+    strides.push(stride);
+    stride *= columnValues.length;
+  }
+  return { columns, values, strides };
+}
+
+/** The SQL that codes a counter row for one dataset (see the module comment); the same on every dialect. */
+export function projectionCodeSql(projection: RowProjection): RawBuilder<number> {
+  if (projection.columns.length === 0) return sql<number>`0`;
+  const terms = projection.columns.map((column, index) => {
+    const listed = projection.values[index]!.slice(0, -1);
+    const whens = listed.map((value, position) => sql`when ${sql.lit(value)} then ${sql.lit(position)}`);
+    return sql`(case ${sql.ref(column)} ${sql.join(whens, sql` `)} else ${sql.lit(listed.length)} end) * ${sql.lit(projection.strides[index]!)}`;
+  });
+  return sql<number>`${sql.join(terms, sql` + `)}`;
+}
+
+/** A code's dataset cells, worked out by the mapper on the decoded values and remembered. */
+function cellsOfCode(projection: RowProjection, mapper: DatasetCellMapper): (code: number) => readonly number[] {
+  const rowMapper: RowMapper = mapper.forLayout(projection.columns);
+  const known = new Map<number, readonly number[]>();
+  const row: CellValue[] = new Array(projection.columns.length);
+  return (code) => {
+    let cells = known.get(code);
+    if (cells === undefined) {
+      projection.columns.forEach((_, index) => {
+        const columnValues = projection.values[index]!;
+        row[index] = columnValues[Math.floor(code / projection.strides[index]!) % columnValues.length]!;
+      });
+      const found: number[] = [];
+      if (rowMapper.matches(row)) rowMapper.cellIndexes(row, found);
+      cells = found;
+      known.set(code, cells);
+    }
+    return cells;
+  };
+}
+
+/** The last contributor of the next page: the one holding the `rows`-th row after `after`, or none when fewer rows are left. */
+async function pageEndContributor(db: Kysely<DB>, period: string, after: string | undefined, rows: number): Promise<string | undefined> {
+  let query = db.selectFrom('counters').select('contributor').where('period', '=', period);
+  if (after !== undefined) query = query.where('contributor', '>', after);
+  const row = await query.orderBy('contributor').orderBy('cell_key').limit(1).offset(rows - 1).executeTakeFirst();
+  return row?.contributor;
 }
 
 /**
- * Reads every counter row of the period (in pages of `rowsPerPage`) and appends each dataset's
- * per-(contributor, cell) totals to its reader's rows. Calls `onPage` after each page.
+ * Reads every counter row of the period (in pages of about `rowsPerPage` rows) and appends each
+ * dataset's per-(contributor, cell) totals to its reader's rows. Calls `onPage` after each page.
  */
 export async function readPeriodContributions(
   db: Kysely<DB>,
@@ -55,9 +121,10 @@ export async function readPeriodContributions(
   options: { rowsPerPage?: number; onPage?: (rowsRead: number) => void } = {},
 ): Promise<number> {
   const rowsPerPage = options.rowsPerPage ?? DEFAULT_ROWS_PER_PAGE;
-  const columns = [
-    ...new Set(readers.flatMap((reader) => [...reader.mapper.dimensionColumns, ...reader.mapper.filters.map((filter) => filter.column as CounterCellColumn)])),
-  ];
+  const projections = readers.map((reader) => rowProjectionOf(reader.mapper));
+  const cellsOf = readers.map((reader, index) => cellsOfCode(projections[index]!, reader.mapper));
+  const codeNames = projections.map((_, index) => `d${index}`);
+  const codeColumns = projections.map((projection, index) => projectionCodeSql(projection).as(codeNames[index]!));
   // Per dataset, the current contributor's totals by cell number, and which cells were touched:
   // several counter rows (and several flags of one row) can land in the same dataset cell.
   const pending = readers.map((reader) => ({
@@ -66,10 +133,6 @@ export async function readPeriodContributions(
     seen: new Uint8Array(reader.mapper.cellCount),
     touched: [] as number[],
   }));
-  // Every page selects the same columns, so each row is handled as its array of values in this order.
-  const layout = ['contributor', 'cell_key', 'events', 'bytes', ...columns];
-  const rowMappers = readers.map((reader) => reader.mapper.forLayout(layout));
-  const rowCells: number[] = [];
   let contributor: string | undefined;
   const flush = () => {
     if (contributor === undefined) return;
@@ -85,35 +148,31 @@ export async function readPeriodContributions(
     });
   };
 
-  let after: { contributor: string; cellKey: string } | undefined;
+  let after: string | undefined;
   let rowsRead = 0;
   for (;;) {
+    const end = await pageEndContributor(db, period, after, rowsPerPage);
     let query = db
       .selectFrom('counters')
-      .select(['contributor', 'cell_key', 'events', 'bytes', ...columns])
+      .select(['contributor', 'events', 'bytes'])
+      .select(codeColumns)
       .where('period', '=', period);
-    if (after) {
-      const { contributor: lastContributor, cellKey } = after;
-      query = query.where(sql<boolean>`(contributor, cell_key) > (${lastContributor}, ${cellKey})`);
-    }
-    const page = await query.orderBy('contributor').orderBy('cell_key').limit(rowsPerPage).execute();
-    const ordered = valuesInLayoutOrder(page[0], layout);
+    if (after !== undefined) query = query.where('contributor', '>', after);
+    if (end !== undefined) query = query.where('contributor', '<=', end);
+    const page = (await query.orderBy('contributor').orderBy('cell_key').execute()) as unknown as Record<string, string | number>[];
     for (const record of page) {
-      const row = ordered ? Object.values(record) : layout.map((column) => (record as Record<string, unknown>)[column]);
-      const rowContributor = row[0] as string;
+      const rowContributor = record.contributor as string;
       if (rowContributor !== contributor) {
         flush();
         contributor = rowContributor;
       }
-      const count = toCount(row[2] as number | string);
-      const bytes = toCount(row[3] as number | string);
+      const count = toCount(record.events!);
+      const bytes = toCount(record.bytes!);
       for (let index = 0; index < readers.length; index += 1) {
-        const mapper = rowMappers[index]!;
-        if (!mapper.matches(row)) continue;
+        const cells = cellsOf[index]!(Number(record[codeNames[index]!]));
+        if (cells.length === 0) continue;
         const { counts, bytes: byteTotals, seen, touched } = pending[index]!;
-        rowCells.length = 0;
-        mapper.cellIndexes(row, rowCells);
-        for (const cell of rowCells) {
+        for (const cell of cells) {
           if (seen[cell] === 0) {
             seen[cell] = 1;
             touched.push(cell);
@@ -125,9 +184,8 @@ export async function readPeriodContributions(
     }
     rowsRead += page.length;
     options.onPage?.(rowsRead);
-    if (page.length < rowsPerPage) break;
-    const last = page.at(-1)!;
-    after = { contributor: last.contributor, cellKey: last.cell_key };
+    if (end === undefined) break;
+    after = end;
   }
   flush();
   return rowsRead;

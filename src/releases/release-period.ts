@@ -182,8 +182,8 @@ async function computeReleases(
   completed = pages;
   const computed = reading.map(({ planned, reader }) => {
     // The only step where data meets randomness; the result is kept and reused if the write is retried.
-    const { publicKeys } = planned.dataset;
-    const release = releaseCells(reader.rows, planned.dataset.prepared, deps.random, publicKeys ? { publicKeys } : {});
+    const { publicKeys, shareGroups } = planned.dataset;
+    const release = releaseCells(reader.rows, planned.dataset.prepared, deps.random, publicKeys ? { publicKeys, ...(shareGroups ? { shareGroups } : {}) } : {});
     reader.rows = []; // let the engine input go before the next dataset runs
     report({ phase: 'privacy', datasetId: planned.dataset.spec.id, completed: ++completed });
     return { ...planned, release };

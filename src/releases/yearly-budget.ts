@@ -134,13 +134,13 @@ export interface YearlyBudgetStatement {
 
 /**
  * (epsilon, delta) of the yearly cap by the tight CKS20 conversion at the engine's conversion delta,
- * plus the key-selection delta of every period that can start in 12 months (deltas add). Pass the
- * selection delta one period actually spends (the catalogue's: 0 when every dataset has public keys);
- * without it, SELECTION_DELTA is assumed spent, which can only overstate delta.
+ * plus the key-selection delta of every period that can start in 12 months (deltas add). The caller
+ * passes the selection delta one period actually spends (the catalogue's: 0 when every dataset has
+ * public keys): defaulting to SELECTION_DELTA overstated delta wherever a caller forgot it.
  */
 export function yearlyBudgetStatement(
-  config: Pick<AppConfig, 'yearlyBudgetRho' | 'period' | 'periodBudgetRho' | 'periodBudgetSource' | 'selectionDelta'>,
-  selectionDeltaPerPeriod: number = config.selectionDelta,
+  config: Pick<AppConfig, 'yearlyBudgetRho' | 'period' | 'periodBudgetRho' | 'periodBudgetSource'>,
+  selectionDeltaPerPeriod: number,
 ): YearlyBudgetStatement {
   const periods = maxPeriodsPerYear(config.period);
   const epsilon = approxDpEpsilon(config.yearlyBudgetRho, DEFAULT_CONVERSION_DELTA);

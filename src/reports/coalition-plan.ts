@@ -26,7 +26,9 @@
  *     key needs to be published with probability 0.5 and 0.95 (lower bounds on the probability from
  *     upper tail bounds, so the organization counts are never understated);
  *   - `measures[]`: `{ name, kind, unit, noiseStandardDeviation, ci95HalfWidth, expectedValue,
- *     expectedRelativeError }` at `expectedOrganizationsPerKey` (see `assumptions`).
+ *     expectedRelativeError, share? }` at `expectedOrganizationsPerKey` (see `assumptions`); for
+ *     organization_share the figures are percentage points of the share for a group of the expected
+ *     size, and `share` gives them at 100 and 200 organizations too (see ShareForecast).
  */
 import { periodBudgetRhoCap, type AppConfig } from '../config';
 import type { AppDeps } from '../deps';
@@ -35,6 +37,7 @@ import {
   type MeasurePlan,
   noiseFromDescription,
   type NoiseDistribution,
+  shareIntervalMultiplier,
   smallestTailIndexWithin,
   upperTailBound,
 } from '../privacy';
@@ -61,16 +64,42 @@ export interface PublicationOdds {
   probabilityAtExpectedOrganizations: number;
 }
 
+/**
+ * organization_share: the precision of a published share for a group of N organizations, in
+ * percentage points: half-width 100 z s sqrt(max(1, C / 4)) / N, with s the noise sd of one noisy
+ * share-sum in organizations, C the keys of a group and z the interval multiplier (1.96 with Gaussian
+ * noise). That is the delta method for any share up to 50% (its variance factor 1 - 2p + C p^2 is at
+ * most max(1, C / 4) there), with the denominator taken as known; the published Fieller interval
+ * also carries the denominator's noise, which widens it noticeably only in groups of a few dozen.
+ */
+export interface ShareForecast {
+  /** The share dimension. */
+  over: string;
+  /** Keys per group (the share dimension's values). */
+  categories: number;
+  groups: number;
+  maxGroupsPerOrganization: number;
+  /** organizations * min(L0 of the shares, groups) / groups. */
+  expectedOrganizationsPerGroup: number;
+  /** sd of one noisy share-sum, in organizations. */
+  shareSumNoiseSd: number;
+  /** For groups of 100 and 200 organizations and of the expected size: the share's sd and 95% half-width, in percentage points. */
+  atGroupSize: { organizations: number; noiseSdPercentagePoints: number; ci95HalfWidthPercentagePoints: number }[];
+}
+
 export interface MeasureForecast {
   name: string;
   kind: MeasurePlan['kind'];
   unit: string;
+  /** Shares: the share's sd and half-width in percentage points for a group of the expected size. */
   noiseStandardDeviation: number;
   ci95HalfWidth: number;
   /** The value of a key with `expectedOrganizationsPerKey` organizations, under the stated assumptions. */
   expectedValue: number;
   /** ci95HalfWidth / expectedValue: the 95% relative error of such a key. */
   expectedRelativeError: number;
+  /** organization_share only. */
+  share?: ShareForecast;
 }
 
 export interface DatasetForecast {
@@ -115,6 +144,9 @@ export const PLAN_ASSUMPTIONS = [
     'so a key has organizations x min(L0, keys) / keys organizations; real traffic is skewed, so popular keys have more and rare keys fewer.',
   `In each key it contributes to, an organization's capped transfer count and clamped byte total are ${ASSUMED_FILL_OF_CAP * 100}% of the cap.`,
   'Relative errors are 95% interval half-widths divided by the expected value of such a key. The organizations a key needs are computed from the exact noise distribution, rounded up.',
+  'Shares (organization_share) are stated in percentage points for a group (the key without the share dimension) of 100, of 200 and of the expected number of organizations: ' +
+    'organizations x min(L0 of the shares, groups) / groups, each contributing to as many groups as its share bound allows. The half-width holds for any share up to 50% ' +
+    '(delta method, denominator taken as known); the expected value is an even split over the group\'s keys.',
 ];
 
 /**
@@ -152,7 +184,7 @@ export function planCoalition(deps: Pick<AppDeps, 'config' | 'datasets'>, input:
     assumptions: PLAN_ASSUMPTIONS,
     perPeriod: composedLoss(periodCharges.map(({ rhoCharged, delta }) => ({ rho: rhoCharged, delta }))),
     perYear: yearOf(periodCharges.map(({ rhoCharged, delta }) => ({ rho: rhoCharged, delta }))),
-    yearlyCap: yearlyBudgetStatement(config),
+    yearlyCap: yearlyBudgetStatement(config, catalogue.periodBudget.selectionDelta),
     datasets: catalogue.datasets.map((dataset) => forecastDataset(dataset, input.organizations, yearOf)),
   };
 }
@@ -187,6 +219,7 @@ function forecastDataset(
     perPeriod: composedLoss([charge]),
     perYear: yearOf([charge]),
     measures: plan.measures.map((measure) => {
+      if (measure.kind === 'organization_share') return forecastShare(dataset, measure, organizations);
       const expectedValue = expectedOrganizationsPerKey * assumedValuePerOrganization(measure);
       return {
         name: measure.name,
@@ -198,6 +231,43 @@ function forecastDataset(
         expectedRelativeError: measure.ci95HalfWidth / expectedValue,
       };
     }),
+  };
+}
+
+/** The share rows of the plan: percentage points for groups of 100, 200 and the expected size (see ShareForecast). */
+function forecastShare(dataset: CataloguedDataset, measure: MeasurePlan, organizations: number): MeasureForecast {
+  const groupOf = dataset.shareGroups ?? new Map<string, string>();
+  const groups = Math.max(1, new Set(groupOf.values()).size);
+  const categories = Math.max(1, Math.round(groupOf.size / groups));
+  const maxGroupsPerOrganization = measure.maxGroupsPerContributor ?? 1;
+  const expectedOrganizationsPerGroup = (organizations * Math.min(maxGroupsPerOrganization, groups)) / groups;
+  const shareSumNoiseSd = measure.noiseStandardDeviation / measure.maxPerContributorPerCell;
+  const z = shareIntervalMultiplier(dataset.plan.accounting.mechanism);
+  const spread = Math.sqrt(Math.max(1, categories / 4));
+  const at = (members: number) => ({
+    organizations: members,
+    noiseSdPercentagePoints: (100 * shareSumNoiseSd * spread) / members,
+    ci95HalfWidthPercentagePoints: (100 * z * shareSumNoiseSd * spread) / members,
+  });
+  const expected = at(expectedOrganizationsPerGroup);
+  const expectedValue = 100 / categories;
+  return {
+    name: measure.name,
+    kind: measure.kind,
+    unit: `percentage points, for a group of ${Math.round(expectedOrganizationsPerGroup)} organizations`,
+    noiseStandardDeviation: expected.noiseSdPercentagePoints,
+    ci95HalfWidth: expected.ci95HalfWidthPercentagePoints,
+    expectedValue,
+    expectedRelativeError: expected.ci95HalfWidthPercentagePoints / expectedValue,
+    share: {
+      over: dataset.spec.shares?.over ?? '',
+      categories,
+      groups,
+      maxGroupsPerOrganization,
+      expectedOrganizationsPerGroup,
+      shareSumNoiseSd,
+      atGroupSize: [at(100), at(200), expected],
+    },
   };
 }
 

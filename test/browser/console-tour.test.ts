@@ -7,7 +7,7 @@
  * scan (run in the same Chromium) without serious or critical violations. Screenshots go to
  * test-artifacts/console-tour/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,8 @@ describe('console tour: every page at 390 and 1366 px over a populated service',
   let baseUrl: string;
   let consoleErrors: string[];
   const pages: { name: string; path: string }[] = [];
+  /** Full page height per width and page, written to heights.json: a phone page's length is a usability figure. */
+  const heights: Record<string, Record<string, number>> = {};
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -72,7 +74,8 @@ describe('console tour: every page at 390 and 1366 px over a populated service',
 
     const db = testApp.deps.database.db;
     const erased = await db.selectFrom('erasures').select(['id', 'org_id']).limit(1).executeTakeFirstOrThrow();
-    const datasets = (await (await fetch(`${baseUrl}/v1/datasets`)).json()) as { items: { id: string }[] };
+    const datasets = (await (await fetch(`${baseUrl}/v1/datasets`)).json()) as { items: { id: string; measures: { name: string }[] }[] };
+    const shareDatasets = datasets.items.filter((dataset) => dataset.measures.some((measure) => measure.name === 'organization_share'));
     pages.push(
       { name: 'privacy-overview', path: '/console/privacy' },
       { name: 'privacy-orgs', path: '/console/privacy/orgs' },
@@ -89,11 +92,16 @@ describe('console tour: every page at 390 and 1366 px over a populated service',
       { name: 'datasets-catalogue', path: '/console/datasets' },
       ...datasets.items.map((dataset) => ({ name: `datasets-${dataset.id}`, path: `/console/datasets/${dataset.id}` })),
       ...datasets.items.map((dataset) => ({ name: `datasets-${dataset.id}-trend`, path: `/console/datasets/${dataset.id}/trend` })),
+      { name: 'datasets-filtered-suppressed-page-2', path: `/console/datasets/${datasets.items[0]!.id}?status=suppressed&page=2` },
+      ...shareDatasets.map((dataset) => ({ name: `datasets-${dataset.id}-share-chart`, path: `/console/datasets/${dataset.id}?chart=organization_share` })),
+      ...shareDatasets.map((dataset) => ({ name: `datasets-${dataset.id}-trend-share`, path: `/console/datasets/${dataset.id}/trend?measure=organization_share` })),
+      ...shareDatasets.map((dataset) => ({ name: `datasets-${dataset.id}-trend-share-table`, path: `/console/datasets/${dataset.id}/trend?measure=organization_share&view=table` })),
       { name: 'docs', path: '/docs' },
     );
   }, 300_000);
 
   afterAll(async () => {
+    writeFileSync(`${ARTIFACTS}/heights.json`, `${JSON.stringify(heights, null, 2)}\n`);
     await harness?.close();
     await testApp?.dispose();
   });
@@ -136,6 +144,7 @@ describe('console tour: every page at 390 and 1366 px over a populated service',
     });
     const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
     expect(serious, `${entry.path} at ${width}: ${JSON.stringify(serious)}`).toEqual([]);
+    (heights[width] ??= {})[entry.name] = await page.evaluate(() => document.documentElement.scrollHeight);
     await page.screenshot({ path: `${ARTIFACTS}/${width}-${entry.name}.png`, fullPage: true });
     const newErrors = consoleErrors.slice(before).filter((message) => !(entry.name.endsWith('not-found') && /404/.test(message)));
     expect(newErrors, `${entry.path} at ${width}: ${JSON.stringify(newErrors)}`).toEqual([]);

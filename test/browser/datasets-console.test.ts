@@ -65,13 +65,20 @@ describe('dataset browser in Chromium', () => {
     const response = await page.goto(`${baseUrl}/console/datasets/ai-transfer-volume`);
     expect(response?.status()).toBe(200);
     expect(await page.locator('#release').textContent()).toContain('2026-W48 (latest)');
-    for (const measure of ['transfer_count', 'distinct_organizations', 'clamped_byte_sum']) await expectChartDrawn(`chart-${measure}`);
-    // Every key of the domain: the 4 published ones with values, the others saying why they are missing.
+    // One chart at a time, of the published keys in the table; the tabs switch the measure and keep the table as it is.
+    await expectChartDrawn('chart-transfer_count');
+    for (const measure of ['distinct_organizations', 'clamped_byte_sum']) {
+      await page.locator('ul.tabs a', { hasText: measure === 'clamped_byte_sum' ? 'Bytes' : 'Organizations' }).click();
+      await page.waitForURL(new RegExp(`chart=${measure}`));
+      await expectChartDrawn(`chart-${measure}`);
+    }
+    // Every key of the domain, 20 to a page, published ones first: the 4 published with values, the others saying why they are missing.
+    expect(await page.locator('#keys-count').textContent()).toContain('100 keys');
     expect(await page.locator('#release-table tbody tr[data-status="published"]').count()).toBe(4);
-    expect(await page.locator('#release-table tbody tr').count()).toBe(5 * 10 * 2);
+    expect(await page.locator('#release-table tbody tr').count()).toBe(20);
     expect(await page.locator('#release-table tbody tr[data-status="published"]').first().textContent()).toMatch(/AI-generated code|Training dataset/);
-    expect(await page.locator('#release-table tbody tr[data-status="suppressed"]').first().textContent()).toContain('not published');
-    expect(await page.locator('#release-table').textContent()).toMatch(/Inference output/);
+    expect(await page.locator('#release-table tbody tr[data-status="published"]').first().textContent()).toMatch(/\d \(95\u00a0%: \d[\d,]* to \d/);
+    expect(await page.locator('#release-table tbody tr[data-status="suppressed"]').first().textContent()).toContain('not published: fewer than k organizations (k = 10)');
     expect(await page.locator('#releases-table tbody tr').count()).toBe(3);
     expect(await page.locator('#releases-table tbody tr').first().textContent()).toContain('4 keys published, 96 not published');
     // About this data: plain words first, the exact parameters one link away.
@@ -80,6 +87,8 @@ describe('dataset browser in Chromium', () => {
     expect(about).toContain('fewer than k organizations');
     expect(about).toContain('Over any 12 months');
     expect(await page.locator('#about a[href="#methodology"]').count()).toBe(1);
+    expect(about).toMatch(/noise alone lifts an empty key's noisy organization count to k/);
+    expect(about).toMatch(/never negative[\s\S]*noisy-measurements\.csv/);
     expect(await page.locator('#release-table').textContent()).not.toMatch(/\de[+-]\d/);
     expect(await page.locator('#methodology + dl').textContent()).toMatch(/Clamp|cap|bounded|At most 10 cells/);
 
@@ -91,14 +100,68 @@ describe('dataset browser in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/dataset-latest.png`, fullPage: true });
   });
 
+  it('finds a key in a few taps: filters by dimension value and status, pages, and every key stays reachable', async () => {
+    await page.goto(`${baseUrl}/console/datasets/ai-transfer-volume`);
+    // Page through all 100 keys: each appears once.
+    const seen = new Set<string>();
+    for (let pageNumber = 1; pageNumber <= 5; pageNumber += 1) {
+      await page.goto(`${baseUrl}/console/datasets/ai-transfer-volume?page=${pageNumber}`);
+      for (const key of await page.locator('#release-table tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-key')))) seen.add(key!);
+    }
+    expect(seen.size).toBe(100);
+    expect(await page.locator('nav.pager').textContent()).toContain('81–100 of 100');
+
+    // Filter by a dimension value and by status through the form, as a phone user would.
+    await page.goto(`${baseUrl}/console/datasets/ai-transfer-volume`);
+    await page.locator('form.key-filters select[name="protocol"]').selectOption('api');
+    await page.locator('form.key-filters select[name="status"]').selectOption('suppressed');
+    await page.locator('form.key-filters button[type="submit"]').click();
+    await page.waitForURL(/protocol=api/);
+    expect(page.url()).toMatch(/#keys$/);
+    const rows = page.locator('#release-table tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const text of await rows.allTextContents()) {
+      expect(text).toContain('API');
+      expect(text).toContain('not published: fewer than k organizations');
+    }
+    expect(await page.locator('#keys-count').textContent()).toMatch(/\d+ of 100 keys match/);
+    await page.locator('form.key-filters select[name="status"]').selectOption('published');
+    await page.locator('form.key-filters button[type="submit"]').click();
+    await page.waitForURL(/status=published/);
+    // The one published API key of 2026-W48 (the crowd of 24 on inference output over API).
+    expect(await page.locator('#release-table tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-status'), tr.textContent?.includes('API')]))).toEqual([
+      ['published', true],
+    ]);
+    // A combination no key has says so instead of showing an empty table.
+    await page.goto(`${baseUrl}/console/datasets/ai-transfer-volume?protocol=api&content_class=inference_output&boundary=within_organization&status=published`);
+    expect(await page.locator('#release-table-empty').textContent()).toContain('No key of this release matches these filters.');
+
+    // Sorting by a measure keeps the filter and jumps back to the table.
+    await page.goto(`${baseUrl}/console/datasets/ai-transfer-volume?status=published`);
+    await page.locator('#release-table th a', { hasText: 'Transfers' }).click();
+    await page.waitForURL(/sort=transfer_count/);
+    expect(page.url()).toContain('status=published');
+    const values = await page.locator('#release-table tbody tr').evaluateAll((trs) => trs.map((tr) => Number((tr.querySelectorAll('td.num')[0]?.textContent ?? '').split(' ')[0]!.replaceAll(',', ''))));
+    expect(values).toHaveLength(4);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+
+    // From a key's row to its trend in one tap.
+    const firstKey = await page.locator('#release-table tbody tr').first().getAttribute('data-key');
+    await page.locator('#release-table tbody tr').first().locator('td.key-trend a').click();
+    await page.waitForURL(/\/trend\?/);
+    expect(await page.locator('#trend-chart').count()).toBe(1);
+    expect(await page.locator('select[name="key"] option:checked').evaluateAll((options) => options.map((option) => option.getAttribute('value')))).toEqual([firstKey]);
+  });
+
   it('shows an earlier release from the history, and a dataset with flag cells', async () => {
+    await page.goto(`${baseUrl}/console/datasets/ai-transfer-volume`);
     await page.locator('#releases-table a', { hasText: '2026-W47' }).click();
     await page.waitForURL(/release=/);
     expect(await page.locator('#release').textContent()).toContain('2026-W47 (an earlier release)');
     await expectChartDrawn('chart-transfer_count');
 
     await page.goto(`${baseUrl}/console/datasets/ai-platform-access-controls`);
-    await expectChartDrawn('chart-distinct_organizations');
+    await expectChartDrawn('chart-transfer_count');
     expect(await page.locator('#release-table').textContent()).toMatch(/Anthropic[\s\S]*SSO/);
     await page.screenshot({ path: `${ARTIFACTS}/access-controls.png`, fullPage: true });
   });
@@ -119,7 +182,7 @@ describe('dataset browser in Chromium', () => {
     try {
       for (const path of ['/console/datasets', '/console/datasets/ai-transfer-volume', '/console/datasets/ai-platform-access-controls']) {
         await page.goto(`${baseUrl}${path}`);
-        if (path !== '/console/datasets') await expectChartDrawn('chart-distinct_organizations');
+        if (path !== '/console/datasets') await expectChartDrawn('chart-transfer_count');
         const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
         expect(scrollWidth, path).toBeLessThanOrEqual(innerWidth);
         await page.screenshot({ path: `${ARTIFACTS}/${path.split('/').pop()}-390.png`, fullPage: true });

@@ -35,7 +35,7 @@ describe('dataset specs', () => {
     expect(Object.keys(REGISTERED_DATASET_FILES).sort()).toEqual(onDisk);
   });
 
-  it('ships the four datasets of the architecture and the CoSAI maturity dataset, valid, with budget shares adding up to at most 1', () => {
+  it('ships the four datasets of the architecture, the CoSAI maturity dataset and the coalition-wide gap rates, valid, with budget shares adding up to at most 1', () => {
     const specs = loadDatasetSpecs();
     expect(specs.map((spec) => spec.id)).toEqual([
       'ai-transfer-volume',
@@ -43,6 +43,7 @@ describe('dataset specs', () => {
       'training-integrity-verification',
       'ai-boundary-gaps-by-sector',
       'ai-artifact-integrity-maturity',
+      'ai-boundary-gap-rates',
     ]);
     expect(specs.reduce((sum, spec) => sum + spec.budgetShare, 0)).toBeLessThanOrEqual(1 + 1e-9);
   });
@@ -102,6 +103,17 @@ describe('dataset specs', () => {
       [volumeWith((spec) => ((spec.measures = ['distinct_organizations']), (spec.budgetWeights = { transfer_count: 2 }))), /budgetWeights\.transfer_count: "transfer_count" is not a measure of this spec/],
       [volumeWith((spec) => (spec.excludedKeys = [{ colour: 'red' }])), /excludedKeys\.0\.colour: "colour" is not a dimension/],
       [volumeWith((spec) => ((spec.keys = 'private'), (spec.excludedKeys = [{ protocol: 'ftp' }]))), /excludedKeys: only a public-keys spec/],
+      [volumeWith((spec) => spec.measures.push('organization_share')), /shares: the organization_share measure needs "shares"/],
+      [volumeWith((spec) => (spec.shares = { over: 'protocol', maxGroupsPerOrganization: 2 })), /shares: declared without the organization_share measure/],
+      [
+        volumeWith((spec) => (spec.measures.push('organization_share'), (spec.shares = { over: 'colour', maxGroupsPerOrganization: 2 }))),
+        /shares\.over: "colour" is not a dimension of this spec/,
+      ],
+      [volumeWith((spec) => (spec.measures.push('organization_share'), (spec.shares = { over: 'protocol', maxGroupsPerOrganization: 0 }))), /shares\.maxGroupsPerOrganization/],
+      [
+        volumeWith((spec) => (spec.measures.push('organization_share'), (spec.keys = 'private'), (spec.shares = { over: 'protocol', maxGroupsPerOrganization: 2 }))),
+        /shares: shares need public keys/,
+      ],
     ];
     for (const [content, message] of cases) {
       expect(loadError({ 'ai-transfer-volume.json': content })).toMatch(message);
@@ -109,6 +121,23 @@ describe('dataset specs', () => {
     expect(loadError({ 'volume.json': volumeFile })).toMatch(/schemas\/datasets\/volume\.json: the file must be named ai-transfer-volume\.json/);
     const twice = { ...volumeWith((spec) => (spec.budgetShare = 0.6)) };
     expect(loadError({ 'ai-transfer-volume.json': twice, 'other.json': { ...twice, id: 'other' } })).toMatch(/budgetShare values add up to 1\.2/);
+  });
+
+  it('shares: a key\'s group is the key without the share dimension; the plan bounds the share measure by its own L0', () => {
+    const [spec] = loadDatasetSpecs({
+      'ai-transfer-volume.json': volumeWith((each) => (each.measures.push('organization_share'), (each.shares = { over: 'protocol', maxGroupsPerOrganization: 3 }))),
+    });
+    const dataset = buildDatasetCatalogue([spec!], defaults).datasets[0]!;
+    const groups = dataset.shareGroups!;
+    expect(groups.size).toBe(100);
+    expect(new Set(groups.values()).size).toBe(10); // 5 content classes x 2 boundaries
+    for (const [key, group] of groups) {
+      const [contentClass, , boundary] = key.split('\u001f');
+      expect(group).toBe(`${contentClass}\u001f${boundary}`);
+    }
+    const share = dataset.plan.measures.find((measure) => measure.kind === 'organization_share')!;
+    expect(share).toMatchObject({ maxPerContributorPerCell: 10_000, maxGroupsPerContributor: 3, l1Sensitivity: 30_000 });
+    expect(share.l2Sensitivity).toBeCloseTo(Math.sqrt(3) * 10_000, 6);
   });
 
   it('a spec whose bounds admit no privacy plan stops the catalogue (and so the service) with a clear message', () => {

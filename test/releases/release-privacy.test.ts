@@ -1,8 +1,8 @@
 /**
  * The privacy properties of a whole release, end to end through storage and the engine (public
  * keys): every declared key has a row whatever the data; suppression follows the NOISY organization
- * count, and suppressed rows carry no values; one very loud organization moves every noisy
- * measurement by at most its bound.
+ * count (for shares, the group's noisy count), and suppressed rows carry no values; one very loud
+ * organization moves every noisy measurement by at most its bound (a share-sum by one organization).
  */
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config';
@@ -90,16 +90,41 @@ describe('release privacy properties', () => {
       }
       const byKey = new Map<string, PublishedValue[]>();
       for (const value of values) byKey.set(`${value.datasetId}:${value.key}`, [...(byKey.get(`${value.datasetId}:${value.key}`) ?? []), value]);
+      // A share's group: the key without the share dimension; its noisy organization count is the sum of its noisy share-sums.
+      const groupOf = (value: PublishedValue) => {
+        const spec = catalogue.get(value.datasetId)!.spec;
+        const over = spec.dimensions.findIndex((dimension) => dimension.name === spec.shares?.over);
+        return `${value.datasetId}:${value.key.split('/').filter((_, index) => index !== over).join('/')}`;
+      };
+      const groupCounts = new Map<string, number>();
+      for (const value of values.filter((each) => each.measure === 'organization_share')) {
+        groupCounts.set(groupOf(value), (groupCounts.get(groupOf(value)) ?? 0) + value.noisy);
+      }
       for (const [, rows] of byKey) {
         const organizations = rows.find((row) => row.measure === 'distinct_organizations')!;
         // Suppression reads the noisy count (k = 3), never the true one; suppressed rows carry no values.
         const expected = organizations.noisy < 3 ? 'suppressed' : 'published';
         for (const row of rows) {
+          if (row.measure === 'organization_share') {
+            // Shares are decided per group, on the group's noisy organization count.
+            expect(row.status).toBe(groupCounts.get(groupOf(row))! < 3 ? 'suppressed' : 'published');
+            expect(row.value === null).toBe(row.status === 'suppressed');
+            continue;
+          }
           expect(row.status).toBe(expected);
           if (expected === 'suppressed') expect(row.value).toBeNull();
           else expect(row.value).not.toBeNull();
         }
       }
+      // Published shares: proportions with 4 decimals that add up to exactly 1 in each published group.
+      const shareSums = new Map<string, number>();
+      for (const value of values.filter((each) => each.measure === 'organization_share' && each.value !== null)) {
+        expect(value.value).toBeGreaterThanOrEqual(0);
+        expect(value.value).toBeLessThanOrEqual(1);
+        expect(Math.round(value.value! * 10_000)).toBeCloseTo(value.value! * 10_000, 6);
+        shareSums.set(groupOf(value), (shareSums.get(groupOf(value)) ?? 0) + Math.round(value.value! * 10_000));
+      }
+      for (const total of shareSums.values()) expect(total).toBe(10_000);
       // The loud organization counts as the cap, not its million events: the noisy transfer count of the
       // lonely key stays within the two organizations' bounded total plus ten noise sd.
       for (const dataset of catalogue.datasets) {
@@ -136,7 +161,8 @@ describe('release privacy properties', () => {
       // The whale sits in the crowd's cell (BASE_CELL): only the keys that cell maps to can move.
       const whaleKeys = createDatasetCellMapper(spec).cellsOf(BASE_CELL).map((key) => key.split('\u001f').join('/'));
       const bound = whaleKeys.includes(value.key)
-        ? { transfer_count: spec.bounds.maxTransfersPerCell, distinct_organizations: 1, clamped_byte_sum: spec.bounds.maxBytesPerCell / 1_000_000 }[value.measure]!
+        ? // A share-sum moves by one whole organization: the whale's transfers in its group are all in this key.
+          { transfer_count: spec.bounds.maxTransfersPerCell, distinct_organizations: 1, clamped_byte_sum: spec.bounds.maxBytesPerCell / 1_000_000, organization_share: 1 }[value.measure]!
         : 0;
       if (bound > 0) movedKeys += 1;
       // The whale contributes its capped total to the noisy measurement: the bound, never its million events.

@@ -57,8 +57,8 @@ describe('yearly budget configuration', () => {
     expect(() => parseEnvironment({ YEARLY_BUDGET_RHO: '0' })).toThrow(/YEARLY_BUDGET_RHO/);
   });
 
-  it('states the yearly cap as (epsilon, delta) with the tight conversion: about (7.8, 5e-6) by default', () => {
-    const statement = yearlyBudgetStatement(config({}));
+  it('states the yearly cap as (epsilon, delta) with the tight conversion: about (7.8, 1e-6) by default with public keys', () => {
+    const statement = yearlyBudgetStatement(config({}), 1e-6);
     expect(statement.epsilon).toBe(approxDpEpsilon(1, 1e-6));
     expect(statement.epsilon).toBeGreaterThan(7.7);
     expect(statement.epsilon).toBeLessThan(7.8);

@@ -54,6 +54,9 @@ describe('planCoalition', () => {
     // Deltas: the conversion's, plus the key-selection delta each period spends (none with public keys).
     const selectionDeltaPerPeriod = datasetCatalogueOf(deps).periodBudget.delta - 1e-6;
     expect(plan.perYear.delta).toBeCloseTo(1e-6 + 4 * selectionDeltaPerPeriod, 15);
+    // The enforced cap states the same delta as the forecast: every shipped spec has public keys, so no selection delta.
+    expect(selectionDeltaPerPeriod).toBe(0);
+    expect(plan.yearlyCap.delta).toBe(plan.perYear.delta);
     expect(plan.assumptions.length).toBeGreaterThan(0);
   });
 
@@ -70,7 +73,10 @@ describe('planCoalition', () => {
       // Symmetric noise: half the time from the threshold itself (the selection threshold, or k with public keys).
       expect(forecast.publication.organizationsFor50Percent).toBe(releasePlan.selection?.threshold ?? catalogued.k);
       expect(forecast.publication.organizationsFor95Percent).toBeGreaterThan(forecast.publication.organizationsFor50Percent);
-      expect(forecast.measures.map((measure) => measure.ci95HalfWidth)).toEqual(releasePlan.measures.map((measure) => measure.ci95HalfWidth));
+      // Counts in their own unit, straight from the plan; shares in percentage points (next test).
+      const halfWidths = (measures: readonly { kind: string; ci95HalfWidth: number }[]) =>
+        measures.filter((measure) => measure.kind !== 'organization_share').map((measure) => measure.ci95HalfWidth);
+      expect(halfWidths(forecast.measures)).toEqual(halfWidths(releasePlan.measures));
       for (const measure of forecast.measures) {
         expect(measure.expectedRelativeError).toBeCloseTo(measure.ci95HalfWidth / measure.expectedValue, 12);
       }
@@ -104,6 +110,30 @@ describe('planCoalition', () => {
       expect(dataset.publication.organizationsFor95Percent).toBeGreaterThan(quarter.organizationsFor95Percent);
       expect(dataset.publication.organizationsFor50Percent).toBeGreaterThanOrEqual(quarter.organizationsFor50Percent);
     });
+  });
+
+  it('states share precision in percentage points for groups of 100, 200 and the expected size, from the plan\'s share noise', () => {
+    const plan = planCoalition(deps, { organizations: 300 });
+    const catalogue = datasetCatalogueOf(deps);
+    const shares = plan.datasets.flatMap((dataset) => dataset.measures.filter((measure) => measure.kind === 'organization_share').map((measure) => ({ dataset, measure })));
+    expect(shares.length).toBeGreaterThan(0);
+    for (const { dataset, measure } of shares) {
+      const catalogued = catalogue.get(dataset.datasetId)!;
+      const planned = catalogued.plan.measures.find((each) => each.kind === 'organization_share')!;
+      const share = measure.share!;
+      expect(share.shareSumNoiseSd).toBeCloseTo(planned.noiseStandardDeviation / 10_000, 12);
+      expect(share.groups * share.categories).toBe(catalogued.publicKeys!.length);
+      const [at100, at200, expected] = share.atGroupSize;
+      // 1.96 s sqrt(max(1, C / 4)) / N, in percentage points; twice the organizations, half the width.
+      expect(at100!.ci95HalfWidthPercentagePoints).toBeCloseTo((100 * 1.96 * share.shareSumNoiseSd * Math.sqrt(Math.max(1, share.categories / 4))) / 100, 9);
+      expect(at200!.ci95HalfWidthPercentagePoints).toBeCloseTo(at100!.ci95HalfWidthPercentagePoints / 2, 9);
+      expect(expected!.organizations).toBeCloseTo((300 * Math.min(share.maxGroupsPerOrganization, share.groups)) / share.groups, 9);
+      expect(measure.ci95HalfWidth).toBe(expected!.ci95HalfWidthPercentagePoints);
+    }
+    // The coalition-wide gap rates: one group of every organization, a few percentage points at 300.
+    const rates = shares.find(({ dataset }) => dataset.datasetId === 'ai-boundary-gap-rates')!.measure;
+    expect(rates.share!.groups).toBe(1);
+    expect(rates.ci95HalfWidth).toBeLessThan(5);
   });
 
   it('refuses a population that is not a positive integer', () => {

@@ -4,16 +4,14 @@
  * interval charts, its downloads and how to verify them, the exact methodology, and every release
  * with how many keys it published.
  */
-import type { Measure } from '../../datasets/dataset-spec';
-import { valueTitle } from '../../datasets/value-titles';
 import type { CataloguedDataset } from '../../releases/dataset-catalogue';
 import type { ReleaseSummaryRow } from '../../releases/release-repository';
-import { ChartCanvas } from '../shared/console-layout';
-import { intervalChart, intervalChartHeight, MEASURE_LABELS, measureTitle } from './dataset-release-view';
+import { DataTable, type TableColumn, tableView } from '../shared/data-table';
+import { formatCount, formatDateTime, formatDecimal } from '../shared/format';
 import { DatasetsStyle } from './datasets-stylesheet';
-import { formatCount, formatDecimal } from '../shared/format';
-import { countKeys, publishedFirst, type ReleaseKey, type ReleaseKeyCounts } from './release-keys';
-import { gapText } from './trend-view';
+import { isShareMeasure, measureLabel, shareDimensionOf, shareExplanation } from './measure-display';
+import { ReleaseKeyTable } from './release-key-table';
+import { countKeys, type ReleaseKey, type ReleaseKeyCounts } from './release-keys';
 
 const short = (value: string) => `${value.slice(0, 8)}…`;
 
@@ -32,6 +30,12 @@ function Downloads(props: { datasetId: string; release: ReleaseSummaryRow }) {
         <a href={`${base}/data.json`} download={`${name}.json`}>
           data.json
         </a>
+      </li>
+      <li>
+        <a href={`${base}/noisy-measurements.csv`} download={`${name}.noisy-measurements.csv`}>
+          noisy-measurements.csv
+        </a>{' '}
+        (the unbiased noisy measurements before post-processing, with their noise standard deviations: the ones to sum or average)
       </li>
       <li>
         <a href={`${base}/datapackage.json`} download={`${name}.datapackage.json`}>
@@ -60,6 +64,7 @@ export function keyCountsText(counts: ReleaseKeyCounts): string {
 function AboutThisData(props: { dataset: CataloguedDataset; periodUnit: string; yearlyGuarantee: string }) {
   const { dataset, periodUnit } = props;
   const { spec } = dataset;
+  const shares = (spec.measures as readonly string[]).some(isShareMeasure);
   return (
     <section class="about" id="about" aria-labelledby="about-title">
       <h2 id="about-title">About this data</h2>
@@ -73,12 +78,30 @@ function AboutThisData(props: { dataset: CataloguedDataset; periodUnit: string; 
         <dd>
           Every published number has random noise added on purpose, so that no single organization's data can be read from it. Read a
           value together with its 95% interval: the count (with each organization's contribution capped at this dataset's bounds) lies
-          in that range with probability at least 95%. Differences smaller than the intervals may be noise alone, and a small value
-          can even come out below zero.
+          in that range with probability at least 95%. Differences smaller than the intervals may be noise alone.
         </dd>
+        <dt>Published values are tidied; the raw measurements are kept</dt>
+        <dd>
+          The published values are post-processed: counts are made whole numbers that are never negative, and consistent with each other
+          (a key never shows fewer transfers than organizations). This makes small values slightly too high on average. The unbiased noisy
+          measurements, before this step and with their noise standard deviations, are in each release's{' '}
+          <code>noisy-measurements.csv</code>: use those to add up or average over keys.
+        </dd>
+        {shares ? (
+          <>
+            <dt>{measureLabel('organization_share')}</dt>
+            <dd id="share-explanation">
+              {`${shareExplanation(spec)} It is shown as a percentage with its 95% interval, e.g. "34.5 % (95 %: 28.1–40.9 %)"; the release files hold it as a proportion between 0 and 1.`}
+            </dd>
+          </>
+        ) : null}
         <dt>Why a value may be missing</dt>
         <dd>
           {`A key is published only when enough organizations contributed to it: at least k = ${dataset.k}, judged on the noisy count so that the decision itself reveals nothing. Otherwise it is shown as "not published: fewer than k organizations". Not published does not mean zero.`}
+        </dd>
+        <dt>Why a key with no organizations can appear</dt>
+        <dd>
+          {`Every possible key is listed in every release, whether or not anyone contributed to it, and its noise is drawn all the same. Now and then noise alone lifts an empty key's noisy organization count to k, and the key is published. A published value near 0 with a wide interval therefore means "few or none", not a measured small number.`}
         </dd>
         <dt>What is guaranteed to an organization</dt>
         <dd>{props.yearlyGuarantee}</dd>
@@ -91,51 +114,43 @@ function AboutThisData(props: { dataset: CataloguedDataset; periodUnit: string; 
   );
 }
 
-function ReleaseTable(props: { dataset: CataloguedDataset; keys: readonly ReleaseKey[] }) {
-  const { dataset } = props;
-  const { spec } = dataset;
-  const measures = spec.measures as readonly Measure[];
-  return (
-    <div class="table-scroll">
-      <table id="release-table" class="stack">
-        <thead>
-          <tr>
-            {spec.dimensions.map((dimension) => (
-              <th scope="col">{dimension.title}</th>
-            ))}
-            {measures.map((measure) => (
-              <th scope="col" class="num">{`${measureTitle(measure, spec)} (95% interval)`}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {publishedFirst(props.keys).map((key) => (
-            <tr data-key={key.id} data-status={key.status}>
-              {key.dimensions.map((value, index) => (
-                <td data-label={spec.dimensions[index]!.title} title={value}>
-                  {valueTitle(spec.dimensions[index]!, value)}
-                </td>
-              ))}
-              {key.status === 'published' ? (
-                measures.map((measure) => {
-                  const value = key.values[measure];
-                  return (
-                    <td class="num" data-label={MEASURE_LABELS[measure]}>
-                      {value ? `${formatDecimal(value.value, 4)} (${formatDecimal(value.low, 4)} to ${formatDecimal(value.high, 4)})` : '–'}
-                    </td>
-                  );
-                })
-              ) : (
-                <td class="gap" colspan={measures.length} data-label="Value">
-                  {gapText(dataset, { status: key.status, ...(key.suppressionReason !== undefined ? { suppressionReason: key.suppressionReason } : {}) })}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+interface ReleaseHistoryRow {
+  release: ReleaseSummaryRow;
+  counts: ReleaseKeyCounts | undefined;
+}
+
+const RELEASES_PAGE_SIZE = 12;
+
+function releaseColumns(datasetId: string): TableColumn<ReleaseHistoryRow>[] {
+  return [
+    {
+      key: 'period',
+      label: 'Period',
+      render: (row) => <a href={`/console/datasets/${datasetId}?release=${row.release.id}#release`}>{row.release.period}</a>,
+      sortBy: (row) => row.release.period,
+    },
+    {
+      key: 'keys',
+      label: 'Keys',
+      render: (row) => (row.counts ? <span class={row.counts.published === 0 ? 'gap' : undefined}>{keyCountsText(row.counts)}</span> : '–'),
+      sortBy: (row) => row.counts?.published ?? null,
+    },
+    {
+      key: 'published',
+      label: 'Published',
+      render: (row) => <time datetime={row.release.created_at}>{formatDateTime(row.release.created_at)}</time>,
+      sortBy: (row) => row.release.created_at,
+    },
+    { key: 'release', label: 'Release', mono: true, render: (row) => <a href={`/v1/releases/${row.release.id}`}>{short(row.release.id)}</a>, sortBy: false },
+    { key: 'sha256', label: 'datapackage.json SHA-256', mono: true, render: (row) => short(row.release.package_sha256), sortBy: false },
+    {
+      key: 'previous',
+      label: 'Previous release',
+      mono: true,
+      render: (row) => (row.release.previous_release_id ? short(row.release.previous_release_id) : 'first'),
+      sortBy: false,
+    },
+  ];
 }
 
 export function DatasetPage(props: {
@@ -147,23 +162,31 @@ export function DatasetPage(props: {
   historyCounts: ReadonlyMap<string, ReleaseKeyCounts>;
   periodUnit: string;
   yearlyGuarantee: string;
+  /** The page's query: the key table's filters, sort and page, the charted measure, the release history's sort and page. */
+  query: Record<string, string>;
 }) {
-  const { dataset, shown, keys } = props;
+  const { dataset, shown, keys, query } = props;
   const { spec, plan } = dataset;
-  const published = keys.filter((key) => key.status === 'published');
+  const path = `/console/datasets/${spec.id}`;
   const counts = countKeys(keys);
+  const history = props.releases.map((release) => ({ release, counts: props.historyCounts.get(release.id) }));
+  const historyColumns = releaseColumns(spec.id);
+  const shareOver = shareDimensionOf(spec);
   return (
     <>
       <DatasetsStyle />
       <h1>{spec.title}</h1>
       <p class="lead">{spec.description}</p>
-      {props.releases.length > 0 ? (
-        <p>
-          <a id="trend-link" href={`/console/datasets/${spec.id}/trend`}>
-            {`Trend over time: every ${props.periodUnit} released so far →`}
+      <nav class="jump" aria-label="On this page">
+        {shown ? <a href="#keys">Keys</a> : null}
+        {props.releases.length > 0 ? (
+          <a id="trend-link" href={`${path}/trend`}>
+            {`Trend over time →`}
           </a>
-        </p>
-      ) : null}
+        ) : null}
+        <a href="#methodology">Methodology</a>
+        <a href="#releases">All releases</a>
+      </nav>
 
       <AboutThisData dataset={dataset} periodUnit={props.periodUnit} yearlyGuarantee={props.yearlyGuarantee} />
 
@@ -174,28 +197,19 @@ export function DatasetPage(props: {
             {shown.id !== props.releases[0]?.id ? ' (an earlier release)' : ' (latest)'}
           </h2>
           <p class="muted">
-            Published {shown.created_at}. <span class="key-counts">{keyCountsText(counts)}.</span>
+            Published <time datetime={shown.created_at}>{formatDateTime(shown.created_at)}</time>. <span class="key-counts">{keyCountsText(counts)}.</span>
           </p>
           <Downloads datasetId={spec.id} release={shown} />
-          {published.length === 0 ? (
+          {counts.published === 0 ? (
             <p class="notice" id="no-keys-published">
               {`This release published no keys: none had enough organizations (at least k = ${dataset.k}). It still counts as the ${props.periodUnit}'s release and is signed and chained like any other.`}
             </p>
-          ) : (
-            (spec.measures as readonly Measure[]).map((measure) => (
-              <>
-                <h3>{measureTitle(measure, spec)}</h3>
-                <ChartCanvas
-                  id={`chart-${measure}`}
-                  label={`${MEASURE_LABELS[measure]} per published key with 95% intervals`}
-                  config={intervalChart(dataset, published, measure)}
-                  height={intervalChartHeight(dataset, published.length)}
-                />
-              </>
-            ))
-          )}
+          ) : null}
           <h3 id="keys">Every key of this release</h3>
-          <ReleaseTable dataset={dataset} keys={keys} />
+          {shareOver ? (
+            <p class="muted">{`Shares are taken over ${shareOver.title.toLowerCase()}: the shares of the keys that differ only in it add up to about 100 %.`}</p>
+          ) : null}
+          <ReleaseKeyTable dataset={dataset} keys={keys} query={query} path={path} />
           <p class="muted">
             Intervals cover the bounded value (each organization capped at the bounds below) with probability at least 95%, not the
             unbounded true total.
@@ -213,13 +227,23 @@ export function DatasetPage(props: {
         <dd>{spec.methodology.unit}</dd>
         <dt>Bounds</dt>
         <dd>
-          {`At most ${formatCount(spec.bounds.maxCellsPerOrganization)} cells per organization (chosen at random when it has more), ${formatCount(spec.bounds.maxTransfersPerCell)} transfers${spec.measures.includes('clamped_byte_sum') ? ` and ${formatCount(spec.bounds.maxBytesPerCell)} bytes` : ''} per organization and cell. `}
-          {spec.bounds.rationale}
+          {`At most ${formatCount(spec.bounds.maxCellsPerOrganization)} cells per organization (chosen at random when it has more), ${formatCount(spec.bounds.maxTransfersPerCell)} transfers${spec.measures.includes('clamped_byte_sum') ? ` and ${formatCount(spec.bounds.maxBytesPerCell)} bytes` : ''} per organization and cell.`}
+          <details class="rationale">
+            <summary>Why these bounds and this budget</summary>
+            {spec.bounds.rationale}
+          </details>
         </dd>
         <dt>Privacy</dt>
         <dd>
           {`${plan.accounting.summary}. Discrete ${plan.accounting.mechanism === 'gaussian' ? 'Gaussian' : 'Laplace'} noise, sampled exactly; noise standard deviation: `}
-          {plan.measures.map((measure) => `${MEASURE_LABELS[measure.name as Measure] ?? measure.name} ${formatDecimal(measure.noiseStandardDeviation, 4)}`).join(', ')}
+          {plan.measures
+            .map((measure) =>
+              isShareMeasure(measure.name)
+                ? // Shares are noised as sums on a grid of units per organization; in organizations the figure reads directly.
+                  `${measureLabel(measure.name)} ${formatDecimal(measure.noiseStandardDeviation / measure.maxPerContributorPerCell, 3)} organizations on each key's sum of shares`
+                : `${measureLabel(measure.name)} ${formatDecimal(measure.noiseStandardDeviation, 4)}`,
+            )
+            .join(', ')}
           {`. This dataset spends ${(spec.budgetShare * 100).toFixed(0)}% of each period's budget.`}
         </dd>
         <dt>Known biases</dt>
@@ -236,49 +260,18 @@ export function DatasetPage(props: {
       </p>
 
       <h2 id="releases">All releases</h2>
-      {props.releases.length === 0 ? (
-        <p class="muted">None yet.</p>
-      ) : (
-        <div class="table-scroll">
-          <table id="releases-table" class="stack">
-            <thead>
-              <tr>
-                <th scope="col">Period</th>
-                <th scope="col">Keys</th>
-                <th scope="col">Published</th>
-                <th scope="col">Release</th>
-                <th scope="col">datapackage.json SHA-256</th>
-                <th scope="col">Previous release</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.releases.map((release) => {
-                const releaseCounts = props.historyCounts.get(release.id);
-                return (
-                  <tr data-release={release.id}>
-                    <td data-label="Period">
-                      <a href={`/console/datasets/${spec.id}?release=${release.id}#release`}>{release.period}</a>
-                    </td>
-                    <td data-label="Keys" class={releaseCounts?.published === 0 ? 'gap' : undefined}>
-                      {releaseCounts ? keyCountsText(releaseCounts) : '–'}
-                    </td>
-                    <td data-label="Published">{release.created_at}</td>
-                    <td class="mono" data-label="Release">
-                      <a href={`/v1/releases/${release.id}`}>{short(release.id)}</a>
-                    </td>
-                    <td class="mono" data-label="SHA-256">
-                      {short(release.package_sha256)}
-                    </td>
-                    <td class="mono" data-label="Previous">
-                      {release.previous_release_id ? short(release.previous_release_id) : 'first'}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        id="releases-table"
+        caption="All releases of this dataset, newest first"
+        captionHidden
+        columns={historyColumns}
+        view={tableView(history, historyColumns, query, { pageSize: RELEASES_PAGE_SIZE, prefix: 'releases-' })}
+        path={path}
+        query={query}
+        anchor="releases"
+        empty="None yet."
+        rowAttributes={(row) => ({ 'data-release': row.release.id })}
+      />
       <p class="muted">
         Verify a release and its chain: <code>npm run verify -- &lt;service&gt;/v1/releases/&lt;id&gt; --chain</code>, or with openssl (see
         docs/releases.md).

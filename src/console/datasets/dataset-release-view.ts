@@ -1,36 +1,27 @@
 /**
- * What the dataset page shows of one release: measure titles with their units, and one interval
- * chart per measure over the published keys (Chart.js configuration as data: floating bars for the
- * 95% interval, a marker for the published value). Category labels are the keys' readable titles,
- * one dimension per line, so that they stay narrow on a phone.
+ * The dataset page's chart of a release: one measure over the published keys the key table shows
+ * (Chart.js configuration as data: floating bars for the 95% interval, a marker for the published
+ * value; shares in percent on a 0–100 axis). Category labels are the keys' readable titles, one
+ * dimension per line, so that they stay narrow on a phone.
  */
 import type { CataloguedDataset } from '../../releases/dataset-catalogue';
-import { MEASURE_UNITS } from '../../releases/dataset-catalogue';
-import type { Measure } from '../../datasets/dataset-spec';
 import { valueTitle } from '../../datasets/value-titles';
+import { axisTitle, chartScaleOf } from './measure-display';
 import type { ReleaseKey } from './release-keys';
-
-export const MEASURE_LABELS: Record<Measure, string> = {
-  transfer_count: 'Transfers',
-  distinct_organizations: 'Organizations',
-  clamped_byte_sum: 'Bytes (clamped)',
-};
-
-/** "Bytes (clamped), MB (10^6 bytes)"; the unit is left out when it only repeats the label. */
-export function measureTitle(measure: Measure, spec: Parameters<(typeof MEASURE_UNITS)[keyof typeof MEASURE_UNITS]>[0]): string {
-  const label = MEASURE_LABELS[measure];
-  const unit = MEASURE_UNITS[measure](spec);
-  return unit.toLowerCase() === label.toLowerCase() ? label : `${label}, ${unit}`;
-}
 
 /** Height that gives every key's (multi-line) label room. */
 export function intervalChartHeight(dataset: CataloguedDataset, keys: number): string {
   return `${Math.max(160, 70 + keys * (14 + 14 * dataset.spec.dimensions.length))}px`;
 }
 
-export function intervalChart(dataset: CataloguedDataset, published: readonly ReleaseKey[], measure: Measure) {
+/** The chart of one measure over the given published keys; a key without a value of that measure (suppressed on its own) has no bar. */
+export function intervalChart(dataset: CataloguedDataset, published: readonly ReleaseKey[], measure: string) {
   const labels = published.map((key) => key.dimensions.map((value, index) => valueTitle(dataset.spec.dimensions[index]!, value)));
-  const values = published.map((key) => key.values[measure]);
+  const scale = chartScaleOf(measure);
+  const values = published.map((key) => {
+    const value = key.values[measure];
+    return value ? { value: value.value * scale.factor, low: value.low * scale.factor, high: value.high * scale.factor } : undefined;
+  });
   return {
     type: 'bar',
     data: {
@@ -60,7 +51,14 @@ export function intervalChart(dataset: CataloguedDataset, published: readonly Re
     options: {
       locale: 'en-US',
       indexAxis: 'y',
-      scales: { x: { title: { display: true, text: measureTitle(measure, dataset.spec) } }, y: { ticks: { autoSkip: false } } },
+      scales: {
+        x: {
+          title: { display: true, text: axisTitle(measure, dataset.spec) },
+          ...(scale.min !== undefined ? { min: scale.min } : {}),
+          ...(scale.max !== undefined ? { max: scale.max } : {}),
+        },
+        y: { ticks: { autoSkip: false } },
+      },
       plugins: { legend: { position: 'bottom' } },
     },
   };

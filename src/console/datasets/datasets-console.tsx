@@ -10,7 +10,6 @@ import type { PeriodGranularity } from '../../periods/period';
 import { AppError } from '../../errors';
 import type { AppEnv } from '../../http/app-env';
 import { datasetCatalogueOf, requireCataloguedDataset } from '../../releases/dataset-catalogue';
-import type { Measure } from '../../datasets/dataset-spec';
 import { csvResponse } from '../../http/report-response';
 import type { CataloguedDataset } from '../../releases/dataset-catalogue';
 import { findReleaseFile, listLatestReleases, listReleaseFilesOfDataset, listReleasesOfDataset } from '../../releases/release-repository';
@@ -54,7 +53,8 @@ function trendOf(
 ) {
   const choices = trendKeyChoices(dataset, released);
   const wantedMeasure = query.measure;
-  const measure = (dataset.spec.measures as readonly string[]).includes(wantedMeasure ?? '') ? (wantedMeasure as Measure) : dataset.spec.measures[0]!;
+  const measures = dataset.spec.measures as readonly string[];
+  const measure = measures.includes(wantedMeasure ?? '') ? wantedMeasure! : measures[0]!;
   const byId = new Map(choices.map((choice) => [choice.id, choice]));
   const wanted = [...new Set(query.keys ?? [])].flatMap((id) => byId.get(id) ?? []).slice(0, MAX_TREND_KEYS);
   const keys = wanted.length > 0 ? wanted : choices.slice(0, DEFAULT_TREND_KEYS);
@@ -157,7 +157,8 @@ export function registerDatasetsConsole(app: Hono<AppEnv>) {
         keys={keys}
         historyCounts={historyCounts}
         periodUnit={PERIOD_UNITS[deps.config.period]}
-        yearlyGuarantee={yearlyBudgetStatement(deps.config).summary}
+        yearlyGuarantee={yearlyBudgetStatement(deps.config, datasetCatalogueOf(deps).periodBudget.selectionDelta).summary}
+        query={c.req.query()}
       />,
     );
   });

@@ -11,7 +11,7 @@ const DATASETS_CSS = `
 .trend-controls { display: flex; flex-wrap: wrap; gap: .75rem 1.25rem; align-items: end; margin: .75rem 0; }
 .trend-controls select { max-width: 100%; }
 .trend-controls label { min-width: 0; max-width: 100%; }
-.tabs { display: flex; gap: .25rem; border-bottom: 1px solid var(--line); margin: 1rem 0 .75rem; padding: 0; list-style: none; }
+.tabs { display: flex; flex-wrap: wrap; gap: .25rem; border-bottom: 1px solid var(--line); margin: 1rem 0 .75rem; padding: 0; list-style: none; }
 .tabs a { display: inline-block; padding: .35rem .9rem; border: 1px solid transparent; border-bottom: 0; border-radius: 4px 4px 0 0; text-decoration: none; }
 .tabs a[aria-current="page"] { border-color: var(--line); background: var(--bg); font-weight: 700; margin-bottom: -1px; }
 .legend { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: .25rem 0 1rem; list-style: none; font-size: .9rem; }
@@ -20,16 +20,33 @@ const DATASETS_CSS = `
 td.gap, span.gap { color: var(--muted); font-style: italic; }
 .table-scroll { max-width: 100%; overflow-x: auto; }
 .key-counts { font-weight: 600; }
+nav.jump { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; margin: 0 0 .5rem; }
+#release-table .interval { white-space: nowrap; }
+#release-table td.gap { font-style: italic; color: var(--muted); }
+dl.stacked dt { font-weight: 600; margin-top: .6rem; }
+dl.stacked dd { margin: .1rem 0 0; }
+details.rationale summary { cursor: pointer; color: var(--accent); }
+dl.stacked dd ul { padding-left: 1.25rem; margin: .25rem 0; }
 @media (max-width: 40rem) {
   main { padding: 1rem .75rem 2rem; }
   header.console-header { padding: .6rem .75rem; }
   .trend-chart { height: 18rem; }
+  .trend-controls label, .trend-controls select { width: 100%; }
   .cards { grid-template-columns: 1fr; }
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
   table.stack tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
   table.stack td { border: 0; padding: .1rem .25rem; text-align: left; }
   table.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
+  /* A key's card: its dimension values on one line as its title, then one line per value. */
+  #release-table td.key-dimension { display: inline; font-weight: 600; padding: 0; }
+  #release-table td.key-dimension::before { content: none; }
+  #release-table td.key-dimension + td.key-dimension::before { content: " · "; color: var(--muted); font-size: inherit; }
+  #release-table .interval { white-space: normal; }
+  #release-table td.key-trend { display: inline; padding: 0 0 0 .6rem; white-space: nowrap; }
+  #release-table td.key-trend::before { content: none; }
+  form.key-filters { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem .75rem; }
+  form.key-filters select { width: 100%; }
 }
 `;
 

@@ -25,6 +25,11 @@ export interface ReleaseKey {
   /** Why a suppressed key was not published, as the release states it (e.g. `fewer_than_k_organizations`). */
   suppressionReason?: string;
   values: Partial<Record<string, PublishedValue>>;
+  /**
+   * Measures of a published key that were suppressed on their own, with the release's reason: a share
+   * is suppressed by its group's noisy organization count, which is not the key's own.
+   */
+  suppressedMeasures: Partial<Record<string, string>>;
 }
 
 export interface ReleaseKeyCounts {
@@ -53,7 +58,11 @@ export function domainKeys(dataset: CataloguedDataset): string[][] | undefined {
 
 const isEmpty = (value: unknown) => value === null || value === undefined || value === '';
 
-/** One entry per key, in the release's order (or the domain's, for keys a release without public keys left out). */
+/**
+ * One entry per key, in the release's order (or the domain's, for keys a release without public keys
+ * left out). A key is published when any of its measures is; a measure suppressed while others of
+ * its key are published is kept in `suppressedMeasures`.
+ */
 export function releaseKeys(dataset: CataloguedDataset, rows: readonly TidyRow[]): ReleaseKey[] {
   const names = dataset.spec.dimensions.map((dimension) => dimension.name);
   const keys = new Map<string, ReleaseKey>();
@@ -63,30 +72,39 @@ export function releaseKeys(dataset: CataloguedDataset, rows: readonly TidyRow[]
     const id = keyId(dimensions);
     let key = keys.get(id);
     if (!key) {
-      key = { dimensions, id, status: 'published', values: {} };
+      key = { dimensions, id, status: 'suppressed', values: {}, suppressedMeasures: {} };
       keys.set(id, key);
     }
     if (row.status !== undefined) carriesStatus = true;
+    const measure = String(row.measure);
     if (row.status === 'suppressed' || isEmpty(row.value)) {
-      key.status = 'suppressed';
-      if (!isEmpty(row.suppression_reason)) key.suppressionReason = String(row.suppression_reason);
+      const reason = isEmpty(row.suppression_reason) ? 'fewer_than_k_organizations' : String(row.suppression_reason);
+      key.suppressedMeasures[measure] = reason;
       continue;
     }
-    key.values[String(row.measure)] = {
+    key.status = 'published';
+    key.values[measure] = {
       value: Number(row.value),
       noiseSd: Number(row.noise_sd),
       low: Number(row.ci95_low),
       high: Number(row.ci95_high),
     };
   }
-  for (const key of keys.values()) if (key.status === 'suppressed') key.values = {};
+  for (const key of keys.values()) {
+    if (key.status === 'published') continue;
+    // Every measure suppressed: the key was not published, for the reason its rows give.
+    const reasons = Object.values(key.suppressedMeasures);
+    const reason = reasons.find((candidate) => candidate !== 'fewer_than_k_organizations') ?? reasons[0];
+    if (reason !== undefined) key.suppressionReason = reason;
+    key.suppressedMeasures = {};
+  }
   if (carriesStatus) return [...keys.values()];
   const domain = domainKeys(dataset);
   if (!domain) return [...keys.values()];
   const listed = [...keys.values()];
   for (const dimensions of domain) {
     const id = keyId(dimensions);
-    if (!keys.has(id)) listed.push({ dimensions, id, status: 'not_published', values: {} });
+    if (!keys.has(id)) listed.push({ dimensions, id, status: 'not_published', values: {}, suppressedMeasures: {} });
   }
   return listed;
 }

@@ -5,11 +5,9 @@
  * CSV work without JavaScript.
  */
 import type { CataloguedDataset } from '../../releases/dataset-catalogue';
-import type { Measure } from '../../datasets/dataset-spec';
 import { ChartCanvas } from '../shared/console-layout';
-import { MEASURE_LABELS, measureTitle } from './dataset-release-view';
 import { DatasetsStyle } from './datasets-stylesheet';
-import { formatDecimal } from '../shared/format';
+import { formatMeasureInterval, formatMeasureNumber, isShareMeasure, measureLabel, measureTitle, shareExplanation } from './measure-display';
 import { gapText, MAX_TREND_KEYS, type Trend, type TrendKey } from './trend-view';
 
 export type TrendTab = 'chart' | 'table';
@@ -56,10 +54,10 @@ function TrendTable(props: { dataset: CataloguedDataset; trend: Trend }) {
                 {point.value ? (
                   <>
                     <td class="num" data-label="Value" data-value={String(point.value.value)}>
-                      {formatDecimal(point.value.value, 4)}
+                      {formatMeasureNumber(trend.measure, point.value.value)}
                     </td>
                     <td class="num" data-label="95% interval">
-                      {`${formatDecimal(point.value.low, 4)} to ${formatDecimal(point.value.high, 4)}`}
+                      {formatMeasureInterval(trend.measure, point.value)}
                     </td>
                   </>
                 ) : (
@@ -118,15 +116,20 @@ export function TrendPage(props: TrendPageProps) {
       </p>
       <h1>Trend over time</h1>
       <p class="lead">
-        {`${MEASURE_LABELS[trend.measure]} per ${props.periodUnit} for the chosen keys, across ${props.releasedPeriods} released period${props.releasedPeriods === 1 ? '' : 's'}. Each value carries random noise; the shaded band is its 95% interval. A gap means the key was not published for that period, which does not mean zero.`}
+        {`${measureLabel(trend.measure)} per ${props.periodUnit} for the chosen keys, across ${props.releasedPeriods} released period${props.releasedPeriods === 1 ? '' : 's'}. Each value carries random noise; the shaded band is its 95% interval. A gap means the key was not published for that period, which does not mean zero.`}
       </p>
+      {isShareMeasure(trend.measure) ? (
+        <p class="notice" id="share-explanation">
+          {`${shareExplanation(spec)} The axis runs from 0 to 100 %.`}
+        </p>
+      ) : null}
       <form method="get" action={`${base}/trend`} class="trend-controls">
         <label>
           Measure
           <select name="measure">
             {spec.measures.map((measure) => (
               <option value={measure} selected={measure === trend.measure}>
-                {measureTitle(measure as Measure, spec)}
+                {measureTitle(measure, spec)}
               </option>
             ))}
           </select>

@@ -8,8 +8,7 @@ import type { CataloguedDataset } from '../../releases/dataset-catalogue';
 import { type Period, type PeriodGranularity, parsePeriodId, periodsBetween } from '../../periods/period';
 import type { ReportCell, ReportTable } from '../../reports/report-table';
 import { valueTitle } from '../../datasets/value-titles';
-import type { Measure } from '../../datasets/dataset-spec';
-import { measureTitle } from './dataset-release-view';
+import { axisTitle, chartScaleOf, formatMeasureValue } from './measure-display';
 import type { KeyStatus, PublishedValue, ReleaseKey } from './release-keys';
 import { seriesColor } from '../shared/palette';
 
@@ -41,7 +40,7 @@ export interface TrendSeries {
 }
 
 export interface Trend {
-  measure: Measure;
+  measure: string;
   periods: string[];
   series: TrendSeries[];
 }
@@ -106,7 +105,7 @@ export function buildTrend(
   dataset: CataloguedDataset,
   released: readonly ReleasedPeriod[],
   keys: readonly TrendKey[],
-  measure: Measure,
+  measure: string,
   granularity: PeriodGranularity,
 ): Trend {
   const periods = continuousPeriods(released, granularity);
@@ -121,6 +120,8 @@ export function buildTrend(
       if (!released) return { period, status: 'not_published' };
       const value = released.values[measure];
       if (released.status === 'published' && value) return { period, status: 'published', value };
+      const measureReason = released.suppressedMeasures[measure];
+      if (released.status === 'published' && measureReason !== undefined) return { period, status: 'suppressed', suppressionReason: measureReason };
       return {
         period,
         status: released.status === 'published' ? 'not_published' : released.status,
@@ -131,10 +132,13 @@ export function buildTrend(
   return { measure, periods, series };
 }
 
-/** The CSV's rows: one per key and period, the released value, noise and interval as published, and the status. */
+/**
+ * The CSV's rows: one per key and period, the released value, noise and interval as published (shares
+ * as proportions), the status, and `shown`: the value and interval as the page writes them.
+ */
 export function trendTable(dataset: CataloguedDataset, trend: Trend): ReportTable<Record<string, ReportCell>> {
   const dimensionNames = dataset.spec.dimensions.map((dimension) => dimension.name);
-  const columns = ['period', ...dimensionNames, 'measure', 'status', 'note', 'value', 'noise_sd', 'ci95_low', 'ci95_high'];
+  const columns = ['period', ...dimensionNames, 'measure', 'status', 'note', 'value', 'noise_sd', 'ci95_low', 'ci95_high', 'shown'];
   const rows = trend.series.flatMap((series) =>
     series.points.map((point) => {
       const row: Record<string, ReportCell> = { period: point.period };
@@ -148,6 +152,7 @@ export function trendTable(dataset: CataloguedDataset, trend: Trend): ReportTabl
       row.noise_sd = point.value?.noiseSd ?? null;
       row.ci95_low = point.value?.low ?? null;
       row.ci95_high = point.value?.high ?? null;
+      row.shown = point.value ? formatMeasureValue(trend.measure, point.value) : row.note;
       return row;
     }),
   );
@@ -161,8 +166,11 @@ export function trendTable(dataset: CataloguedDataset, trend: Trend): ReportTabl
  * Nulls break the line and the band, so a gap is never drawn across.
  */
 export function trendChart(dataset: CataloguedDataset, trend: Trend, granularity: PeriodGranularity) {
+  const scale = chartScaleOf(trend.measure);
   const datasets = trend.series.flatMap((series) => {
-    const values = series.points.map((point) => point.value);
+    const values = series.points.map((point) =>
+      point.value ? { value: point.value.value * scale.factor, low: point.value.low * scale.factor, high: point.value.high * scale.factor } : undefined,
+    );
     return [
       {
         type: 'line',
@@ -227,7 +235,11 @@ export function trendChart(dataset: CataloguedDataset, trend: Trend, granularity
       interaction: { mode: 'nearest', intersect: false },
       scales: {
         x: { title: { display: true, text: `Period (${granularity})` } },
-        y: { title: { display: true, text: measureTitle(trend.measure, dataset.spec) } },
+        y: {
+          title: { display: true, text: axisTitle(trend.measure, dataset.spec) },
+          ...(scale.min !== undefined ? { min: scale.min } : {}),
+          ...(scale.max !== undefined ? { max: scale.max } : {}),
+        },
       },
       // The legend is HTML under the chart: it wraps on phones and leaves out the band's edges.
       plugins: { legend: { display: false } },

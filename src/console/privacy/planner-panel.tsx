@@ -14,6 +14,8 @@ interface PlannerRow {
   dataset: string;
   measure: string;
   unit: string;
+  /** Shares: the half-width at 100 and 200 organizations per group. */
+  shareNote?: string;
   noiseSd: number;
   halfWidth: number;
   relativeError: number;
@@ -25,7 +27,7 @@ interface PlannerRow {
 
 const PLANNER_COLUMNS: TableColumn<PlannerRow>[] = [
   { key: 'dataset', label: 'Dataset' },
-  { key: 'measure', label: 'Measure', render: (row) => `${row.measure.replace(/_/g, ' ')} (${row.unit})`, sortBy: (row) => row.measure },
+  { key: 'measure', label: 'Measure', render: (row) => `${row.measure.replace(/_/g, ' ')} (${row.unit}${row.shareNote ?? ''})`, sortBy: (row) => row.measure },
   { key: 'noiseSd', label: 'Noise sd', numeric: true, render: (row) => formatDecimal(row.noiseSd) },
   { key: 'halfWidth', label: '95% ± half-width', numeric: true, render: (row) => formatDecimal(row.halfWidth) },
   { key: 'relativeError', label: 'Relative error of a typical key', numeric: true, render: (row) => formatPercent(row.relativeError, 0) },
@@ -42,6 +44,14 @@ export function PlannerPanel(props: { plan: CoalitionPlan; query: Record<string,
         dataset: dataset.title,
         measure: measure.name,
         unit: measure.unit,
+        ...(measure.share
+          ? {
+              shareNote: `; ${measure.share.atGroupSize
+                .slice(0, 2)
+                .map((at) => `±${formatDecimal(at.ci95HalfWidthPercentagePoints)} at ${at.organizations}`)
+                .join(', ')} organizations`,
+            }
+          : {}),
         noiseSd: measure.noiseStandardDeviation,
         halfWidth: measure.ci95HalfWidth,
         relativeError: measure.expectedRelativeError,

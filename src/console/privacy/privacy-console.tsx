@@ -21,6 +21,7 @@ import { buildErasureReport } from '../../reports/erasure-report';
 import { planCoalition } from '../../reports/coalition-plan';
 import { buildPrivacyLossReport } from '../../reports/privacy-loss-report';
 import { yearlyBudgetStatement } from '../../releases/yearly-budget';
+import { datasetCatalogueOf } from '../../releases/dataset-catalogue';
 import { renderConsolePage } from '../shared/console-layout';
 import { consolePageNotFound, createConsoleRouter } from '../shared/console-router';
 import { type ConsoleEnv, requireConsoleSession } from '../shared/console-session';
@@ -152,7 +153,7 @@ export function registerPrivacyConsole(app: Hono<AppEnv>) {
         problem={askedCount !== undefined && !validCount ? `Enter a whole number of organizations from 1 to ${PLANNER_MAX_ORGANIZATIONS.toLocaleString('en-GB')}.` : undefined}
       />
     );
-    return page(c, 'Privacy budget', `${BASE}/budget`, <BudgetPage rows={budget.rows} cap={budget.periodRhoCap} yearly={yearlyBudgetStatement(deps.config)} losses={losses.rows} query={queryOf(c)} planner={planner} />, {
+    return page(c, 'Privacy budget', `${BASE}/budget`, <BudgetPage rows={budget.rows} cap={budget.periodRhoCap} yearly={yearlyBudgetStatement(deps.config, datasetCatalogueOf(deps).periodBudget.selectionDelta)} losses={losses.rows} query={queryOf(c)} planner={planner} />, {
       charts: true,
     });
   });

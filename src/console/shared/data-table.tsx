@@ -11,7 +11,9 @@
  *
  * Two tables on one page take a `prefix` ('loss-' reads `loss-sort`, `loss-dir`, `loss-page`).
  * Below 40rem each row becomes a card (every cell carries its column label), so the page never
- * scrolls sideways on a phone.
+ * scrolls sideways on a phone. A row may replace its last cells with one spanning cell (`rowSpan`),
+ * e.g. "not published" where a key has no values, and `anchor` keeps a long page at the table when
+ * a sort or page link is followed.
  */
 import type { Child } from 'hono/jsx';
 import type { ReportCell } from '../../reports/report-table';
@@ -30,6 +32,10 @@ export interface TableColumn<Row> {
   sortBy?: ((row: Row) => SortValue) | false;
   /** Narrow tokens (ids, hashes) that may break anywhere. */
   mono?: boolean;
+  /** A shorter label for the phone card, where the label sits beside the value (default: `label`). */
+  cardLabel?: string;
+  /** A class for the column's cells, for page-specific styles (e.g. a compact card on a phone). */
+  cellClass?: string;
 }
 
 export interface SortState {
@@ -124,11 +130,20 @@ function defaultCell(value: unknown): Child {
   return String(value);
 }
 
-function linkTo(path: string, query: Query, changes: Query): string {
+/** `path?query` with some parameters changed (undefined or '' removes one), and an optional `#anchor`. */
+export function linkTo(path: string, query: Query, changes: Query, anchor?: string): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries({ ...query, ...changes })) if (value !== undefined && value !== '') params.set(name, value);
   const search = params.toString();
-  return search ? `${path}?${search}` : path;
+  return `${search ? `${path}?${search}` : path}${anchor ? `#${anchor}` : ''}`;
+}
+
+/** One cell standing for the columns from `from` to the last. */
+export interface RowSpan {
+  from: string;
+  label: string;
+  content: Child;
+  class?: string;
 }
 
 export function DataTable<Row>(props: {
@@ -143,6 +158,12 @@ export function DataTable<Row>(props: {
   empty: string;
   /** Hide the caption visually (it is still read by screen readers). */
   captionHidden?: boolean;
+  /** Attributes of a row's `<tr>` (e.g. `data-status`), for styles and tests. */
+  rowAttributes?: (row: Row) => Record<string, string>;
+  /** A row whose last cells are one spanning cell instead. */
+  rowSpan?: (row: Row) => RowSpan | undefined;
+  /** The id the sort and page links jump to. */
+  anchor?: string;
 }) {
   const { view } = props;
   const { prefix } = view;
@@ -156,7 +177,7 @@ export function DataTable<Row>(props: {
   const sortLink = (column: TableColumn<Row>) => {
     const active = view.sort?.key === column.key;
     const direction = active && view.sort?.direction === 'asc' ? 'desc' : 'asc';
-    return linkTo(props.path, props.query, { [`${prefix}sort`]: column.key, [`${prefix}dir`]: direction, [`${prefix}page`]: undefined });
+    return linkTo(props.path, props.query, { [`${prefix}sort`]: column.key, [`${prefix}dir`]: direction, [`${prefix}page`]: undefined }, props.anchor);
   };
   const first = (view.page - 1) * view.pageSize + 1;
   const last = first + view.rows.length - 1;
@@ -185,21 +206,31 @@ export function DataTable<Row>(props: {
           </tr>
         </thead>
         <tbody>
-          {view.rows.map((row) => (
-            <tr>
-              {props.columns.map((column) => (
-                <td data-label={column.label} class={[column.numeric ? 'num' : '', column.mono ? 'mono' : ''].join(' ').trim() || undefined}>
-                  {column.render ? column.render(row) : defaultCell(plainValue(row, column.key))}
-                </td>
-              ))}
-            </tr>
-          ))}
+          {view.rows.map((row) => {
+            const span = props.rowSpan?.(row);
+            const spanFrom = span ? props.columns.findIndex((column) => column.key === span.from) : -1;
+            const cells = spanFrom >= 0 ? props.columns.slice(0, spanFrom) : props.columns;
+            return (
+              <tr {...(props.rowAttributes?.(row) ?? {})}>
+                {cells.map((column) => (
+                  <td data-label={column.cardLabel ?? column.label} class={[column.numeric ? 'num' : '', column.mono ? 'mono' : '', column.cellClass ?? ''].join(' ').trim() || undefined}>
+                    {column.render ? column.render(row) : defaultCell(plainValue(row, column.key))}
+                  </td>
+                ))}
+                {span && spanFrom >= 0 ? (
+                  <td data-label={span.label} colspan={props.columns.length - spanFrom} class={span.class}>
+                    {span.content}
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {view.pages > 1 ? (
         <nav class="pager" aria-label={`${props.caption}: pages`}>
           {view.page > 1 ? (
-            <a href={linkTo(props.path, props.query, { [`${prefix}page`]: String(view.page - 1) })} rel="prev">
+            <a href={linkTo(props.path, props.query, { [`${prefix}page`]: String(view.page - 1) }, props.anchor)} rel="prev">
               ← Previous
             </a>
           ) : null}
@@ -207,7 +238,7 @@ export function DataTable<Row>(props: {
             {`${formatCount(first)}–${formatCount(last)} of ${formatCount(view.total)}`} · page {view.page} of {view.pages}
           </span>
           {view.page < view.pages ? (
-            <a href={linkTo(props.path, props.query, { [`${prefix}page`]: String(view.page + 1) })} rel="next">
+            <a href={linkTo(props.path, props.query, { [`${prefix}page`]: String(view.page + 1) }, props.anchor)} rel="next">
               Next →
             </a>
           ) : null}

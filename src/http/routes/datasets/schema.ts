@@ -19,12 +19,12 @@ const DimensionSchema = z.object({
 });
 
 const MeasureSchema = z.object({
-  name: z.enum(['transfer_count', 'distinct_organizations', 'clamped_byte_sum']),
+  name: z.enum(['transfer_count', 'distinct_organizations', 'clamped_byte_sum', 'organization_share']),
   title: z.string(),
   unit: z.string(),
   boundPerOrganizationPerCell: z.number(),
-  noiseSd: z.number(),
-  ci95HalfWidth: z.number().int(),
+  noiseSd: z.number().openapi({ description: 'Noise sd per key, in the unit of the measure; for organization_share, of the noisy share-sum in organizations.' }),
+  ci95HalfWidth: z.number().openapi({ description: '95% half-width of the noisy value (organization_share: of the share-sum, in organizations).' }),
 });
 
 const PrivacySummarySchema = z.object({
@@ -167,6 +167,7 @@ const MEASURE_TITLES: Record<Measure, string> = {
   transfer_count: 'Transfers',
   distinct_organizations: 'Contributing organizations',
   clamped_byte_sum: 'Bytes transferred (clamped)',
+  organization_share: "Share of the average organization's transfers",
 };
 
 export function releaseLinks(releaseId: string) {
@@ -211,9 +212,10 @@ export function datasetSummaryView(dataset: CataloguedDataset, latest: ReleaseSu
       name: measure.name as Measure,
       title: MEASURE_TITLES[measure.name as Measure],
       unit: MEASURE_UNITS[measure.name as Measure](spec),
-      boundPerOrganizationPerCell: measure.maxPerContributorPerCell,
-      noiseSd: measure.noiseStandardDeviation,
-      ci95HalfWidth: measure.ci95HalfWidth,
+      // Shares: one organization's distribution in a group sums to 1; noise stated per share-sum, in organizations.
+      boundPerOrganizationPerCell: measure.kind === 'organization_share' ? 1 : measure.maxPerContributorPerCell,
+      noiseSd: measure.kind === 'organization_share' ? measure.noiseStandardDeviation / measure.maxPerContributorPerCell : measure.noiseStandardDeviation,
+      ci95HalfWidth: measure.kind === 'organization_share' ? measure.ci95HalfWidth / measure.maxPerContributorPerCell : measure.ci95HalfWidth,
     })),
     budgetShare: spec.budgetShare,
     privacy: {

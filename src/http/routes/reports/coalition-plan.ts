@@ -62,6 +62,20 @@ const CoalitionPlanSchema = z
             ci95HalfWidth: z.number(),
             expectedValue: z.number(),
             expectedRelativeError: z.number().openapi({ description: 'ci95HalfWidth / expectedValue.' }),
+            share: z
+              .object({
+                over: z.string(),
+                categories: z.number().int(),
+                groups: z.number().int(),
+                maxGroupsPerOrganization: z.number().int(),
+                expectedOrganizationsPerGroup: z.number(),
+                shareSumNoiseSd: z.number().openapi({ description: 'sd of one noisy share-sum, in organizations.' }),
+                atGroupSize: z.array(
+                  z.object({ organizations: z.number(), noiseSdPercentagePoints: z.number(), ci95HalfWidthPercentagePoints: z.number() }),
+                ),
+              })
+              .optional()
+              .openapi({ description: 'organization_share only: the share\'s sd and 95% half-width in percentage points for groups of 100, 200 and the expected number of organizations.' }),
           }),
         ),
       }),
