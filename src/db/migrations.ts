@@ -287,15 +287,16 @@ const ingestTalliesPeriodIndex: Migration = {
 };
 
 /**
- * Replay guards get a lifetime (DEDUP_WINDOW_HOURS). Each row carries the hour of its event's time,
- * and the key becomes (event_hour, event_hash): a batch's guards then go into the small, hot part of
- * the key index that holds the current hours, instead of random pages of an index as large as
+ * Replay guards get a lifetime (DEDUP_WINDOW_HOURS). Each row carries the UTC day of its event's
+ * time, and the key becomes (event_day, event_hash): a batch's guards then go into the small, hot part
+ * of the key index that holds the current days, instead of random pages of an index as large as
  * everything stored, so ingest does not slow down as guards accumulate; and guards that left the
  * window are purged by a range delete on the key's prefix. The batch index is not needed: the write
- * finds its own guards by key.
+ * finds its own guards by key. A day, not an hour: a finer bucket would store each organization's
+ * activity by the hour for as long as the window lasts, where everything else is kept per period.
  *
- * Guards stored before this migration do not know their event's hour. They get the upgrade's hour,
- * negated: the write also probes that one hour for each event's hash, so a retry of an event
+ * Guards stored before this migration do not know their event's day. They get the upgrade's day,
+ * negated: the write also probes that one day for each event's hash, so a retry of an event
  * accepted before the upgrade is still a duplicate, and the purge drops them once the upgrade has
  * left the window (src/ingest/replay-guard-window.ts).
  */
@@ -305,15 +306,15 @@ const replayGuardWindow: Migration = {
       // SQLite cannot change a primary key in place: rebuild the table.
       await db.schema
         .createTable('replay_guards_windowed')
-        .addColumn('event_hour', 'bigint', (c) => c.notNull())
+        .addColumn('event_day', 'bigint', (c) => c.notNull())
         .addColumn('event_hash', 'text', (c) => c.notNull())
         .addColumn('period', 'text', (c) => c.notNull())
         .addColumn('contributor', 'text', (c) => c.notNull())
         .addColumn('batch_id', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('replay_guards_pk', ['event_hour', 'event_hash'])
+        .addPrimaryKeyConstraint('replay_guards_pk', ['event_day', 'event_hash'])
         .execute();
-      await sql`insert into replay_guards_windowed (event_hour, event_hash, period, contributor, batch_id)
-                select -(cast(strftime('%s', 'now') as integer) / 3600), event_hash, period, contributor, batch_id
+      await sql`insert into replay_guards_windowed (event_day, event_hash, period, contributor, batch_id)
+                select -(cast(strftime('%s', 'now') as integer) / 86400), event_hash, period, contributor, batch_id
                 from replay_guards`.execute(db);
       await db.schema.dropTable('replay_guards').execute();
       await db.schema.alterTable('replay_guards_windowed').renameTo('replay_guards').execute();
@@ -322,15 +323,15 @@ const replayGuardWindow: Migration = {
     }
     await db.schema
       .alterTable('replay_guards')
-      .addColumn('event_hour', 'bigint', (c) => c.notNull().defaultTo(sql`-floor(extract(epoch from now()) / 3600)::bigint`))
+      .addColumn('event_day', 'bigint', (c) => c.notNull().defaultTo(sql`-floor(extract(epoch from now()) / 86400)::bigint`))
       .execute();
-    await db.schema.alterTable('replay_guards').alterColumn('event_hour', (c) => c.dropDefault()).execute();
+    await db.schema.alterTable('replay_guards').alterColumn('event_day', (c) => c.dropDefault()).execute();
     await sql`alter table replay_guards drop constraint replay_guards_pkey`.execute(db);
-    await sql`alter table replay_guards add constraint replay_guards_pk primary key (event_hour, event_hash)`.execute(db);
+    await sql`alter table replay_guards add constraint replay_guards_pk primary key (event_day, event_hash)`.execute(db);
     await db.schema.dropIndex('replay_guards_batch_idx').execute();
   },
   async down(db: AnyDb) {
-    // Back to one guard per event hash; where a hash holds guards in several hours, one is kept.
+    // Back to one guard per event hash; where a hash holds guards in several days, one is kept.
     if (db.getExecutor().adapter instanceof SqliteAdapter) {
       await db.schema
         .createTable('replay_guards_unwindowed')
@@ -346,10 +347,10 @@ const replayGuardWindow: Migration = {
       await db.schema.createIndex('replay_guards_period_idx').on('replay_guards').columns(['period', 'contributor']).execute();
     } else {
       await sql`delete from replay_guards g using replay_guards h
-                where g.event_hash = h.event_hash and g.event_hour < h.event_hour`.execute(db);
+                where g.event_hash = h.event_hash and g.event_day < h.event_day`.execute(db);
       await sql`alter table replay_guards drop constraint replay_guards_pk`.execute(db);
       await sql`alter table replay_guards add constraint replay_guards_pkey primary key (event_hash)`.execute(db);
-      await db.schema.alterTable('replay_guards').dropColumn('event_hour').execute();
+      await db.schema.alterTable('replay_guards').dropColumn('event_day').execute();
     }
     await db.schema.createIndex('replay_guards_batch_idx').on('replay_guards').column('batch_id').execute();
   },

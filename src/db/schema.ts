@@ -101,8 +101,8 @@ export interface ReplayGuardsTable {
   period: string;
   contributor: string;
   batch_id: string;
-  /** Whole hours since the epoch of the event's time: guards older than DEDUP_WINDOW_HOURS are purged by it. */
-  event_hour: number;
+  /** Whole UTC days since the epoch of the event's time: guards whose day left the DEDUP_WINDOW_HOURS window are purged by it. */
+  event_day: number;
 }
 
 /** Per organization and period, how many events were accepted, duplicated or rejected and why. */

@@ -2,7 +2,7 @@
  * The atomic write of one ingest batch, built as SQL statements that need no round trip between
  * them, so the same plan runs inside a transaction (SQLite, PostgreSQL) or as one D1 batch().
  *
- * Exactly-once counting rests on the replay guard's primary key (the event's hour and keyed hash):
+ * Exactly-once counting rests on the replay guard's primary key (the event's UTC day and keyed hash):
  *  1. insert a guard per event, tagged with this batch's random id, ON CONFLICT DO NOTHING;
  *  2. add to the counters only the staged events whose guard carries this batch's id.
  * A retry, or a concurrent request with an overlapping event (PostgreSQL waits on the other
@@ -28,8 +28,8 @@ export interface StagedEvent {
   contributor: string;
   cell: GeneralizedCell;
   sizeBytes: number;
-  /** Whole hours since the epoch of the event's time: the guard's place in the dedup window. */
-  eventHour: number;
+  /** Whole UTC days since the epoch of the event's time: the guard's place in the dedup window. */
+  eventDay: number;
 }
 
 export interface TallyIncrement {
@@ -104,7 +104,7 @@ function stageCells(events: readonly StagedEvent[]) {
       cellIndexByKey.set(key, index);
       cells.push([index, event.period, event.contributor, cellKey, ...values]);
     }
-    stagedEvents.push([event.eventHash, event.period, event.contributor, index, event.sizeBytes, event.eventHour]);
+    stagedEvents.push([event.eventHash, event.period, event.contributor, index, event.sizeBytes, event.eventDay]);
   }
   return { cells: JSON.stringify(cells), events: JSON.stringify(stagedEvents) };
 }
@@ -116,8 +116,8 @@ export interface BatchWriteInput {
   writtenAt: string;
   events: readonly StagedEvent[];
   knownTallies: readonly TallyIncrement[];
-  /** The hour of guards stored before the dedup window existed, while any are left (see replay-guard-window.ts). */
-  legacyGuardHour?: number | undefined;
+  /** The day of guards stored before the dedup window existed, while any are left (see replay-guard-window.ts). */
+  legacyGuardDay?: number | undefined;
 }
 
 export function buildBatchWrite(db: Kysely<DB>, dialect: DialectName, input: BatchWriteInput): BatchWritePlan {
@@ -141,15 +141,15 @@ export function buildBatchWrite(db: Kysely<DB>, dialect: DialectName, input: Bat
   if (staged) {
 
     const notLegacyDuplicate =
-      input.legacyGuardHour === undefined
+      input.legacyGuardDay === undefined
         ? sql``
-        : sql`AND NOT EXISTS (SELECT 1 FROM replay_guards l WHERE l.event_hour = ${input.legacyGuardHour} AND l.event_hash = e.h)`;
+        : sql`AND NOT EXISTS (SELECT 1 FROM replay_guards l WHERE l.event_day = ${input.legacyGuardDay} AND l.event_hash = e.h)`;
     acceptedResultIndex = queries.length;
     queries.push(
-      sql`INSERT INTO replay_guards (event_hour, event_hash, period, contributor, batch_id)
+      sql`INSERT INTO replay_guards (event_day, event_hash, period, contributor, batch_id)
           SELECT e.eh, e.h, e.p, e.c, ${input.batchId} FROM ${events(staged.events)} WHERE ${consentStillActive} ${notLegacyDuplicate}
           ORDER BY e.eh, e.h
-          ON CONFLICT (event_hour, event_hash) DO NOTHING
+          ON CONFLICT (event_day, event_hash) DO NOTHING
           RETURNING event_hash`.compile(db),
     );
     // Both inputs are materialized once: as plain subqueries SQLite would re-read the JSON of one
@@ -160,7 +160,7 @@ export function buildBatchWrite(db: Kysely<DB>, dialect: DialectName, input: Bat
                k AS MATERIALIZED (${jsonRowsSelect(dialect, staged.cells, CELL_COLUMNS)}),
                fresh AS (
                  SELECT e.ci, count(*) AS events, sum(e.b) AS bytes FROM e
-                 WHERE EXISTS (SELECT 1 FROM replay_guards g WHERE g.event_hour = e.eh AND g.event_hash = e.h AND g.batch_id = ${input.batchId})
+                 WHERE EXISTS (SELECT 1 FROM replay_guards g WHERE g.event_day = e.eh AND g.event_hash = e.h AND g.batch_id = ${input.batchId})
                  GROUP BY e.ci
                )
           INSERT INTO counters (period, contributor, cell_key, ${cellColumnList}, events, bytes)
@@ -173,7 +173,7 @@ export function buildBatchWrite(db: Kysely<DB>, dialect: DialectName, input: Bat
     );
     queries.push(
       upsertTallies(sql`SELECT ${input.orgId}, g.period, 'accepted', count(*) FROM ${events(staged.events)}
-                        JOIN replay_guards g ON g.event_hour = e.eh AND g.event_hash = e.h
+                        JOIN replay_guards g ON g.event_day = e.eh AND g.event_hash = e.h
                         WHERE g.batch_id = ${input.batchId} GROUP BY g.period ORDER BY g.period`).compile(db),
     );
     // Staged events that did not get a guard were counted before: tally them as duplicates.
@@ -188,7 +188,7 @@ export function buildBatchWrite(db: Kysely<DB>, dialect: DialectName, input: Bat
     // scan the whole period instead).
     const accepted = staged
       ? sql`SELECT g.period, count(*) AS n FROM ${events(staged.events)}
-            JOIN replay_guards g ON g.event_hour = e.eh AND g.event_hash = e.h WHERE g.batch_id = ${input.batchId} GROUP BY g.period`
+            JOIN replay_guards g ON g.event_day = e.eh AND g.event_hash = e.h WHERE g.batch_id = ${input.batchId} GROUP BY g.period`
       : sql`SELECT NULL AS period, 0 AS n WHERE false`;
     queries.push(
       sql`WITH accepted AS (${accepted}),
@@ -211,9 +211,9 @@ const CONSENT_STILL_ACTIVE_SQL = `SELECT EXISTS (
   WHERE c.org_id = ? AND c.scope = ? AND c.granted_at <= ?
     AND (c.revoked_at IS NULL OR c.revoked_at > ?)
     AND (c.expires_at IS NULL OR c.expires_at > ?)) AS active`;
-const INSERT_GUARD_SQL = `INSERT INTO replay_guards (event_hour, event_hash, period, contributor, batch_id)
-  VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_hour, event_hash) DO NOTHING`;
-const LEGACY_GUARD_SQL = 'SELECT 1 AS found FROM replay_guards WHERE event_hour = ? AND event_hash = ?';
+const INSERT_GUARD_SQL = `INSERT INTO replay_guards (event_day, event_hash, period, contributor, batch_id)
+  VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_day, event_hash) DO NOTHING`;
+const LEGACY_GUARD_SQL = 'SELECT 1 AS found FROM replay_guards WHERE event_day = ? AND event_hash = ?';
 const UPSERT_COUNTER_SQL = `INSERT INTO counters (period, contributor, cell_key, ${COUNTER_CELL_COLUMNS.join(', ')}, events, bytes)
   VALUES (${Array.from({ length: COUNTER_CELL_COLUMNS.length + 5 }, () => '?').join(', ')})
   ON CONFLICT (period, contributor, cell_key)
@@ -246,9 +246,9 @@ export function writeBatchSynchronously(sqlite: SynchronousSqlite, input: BatchW
     if (active) {
       const insertGuard = sqlite.prepare(INSERT_GUARD_SQL);
       const cells = new Map<string, { row: unknown[]; events: number; bytes: number }>();
-      const legacyGuard = input.legacyGuardHour === undefined ? undefined : sqlite.prepare(LEGACY_GUARD_SQL);
+      const legacyGuard = input.legacyGuardDay === undefined ? undefined : sqlite.prepare(LEGACY_GUARD_SQL);
       for (const event of input.events) {
-        if (legacyGuard?.get(input.legacyGuardHour, event.eventHash) !== undefined || insertGuard.run(event.eventHour, event.eventHash, event.period, event.contributor, input.batchId).changes === 0) {
+        if (legacyGuard?.get(input.legacyGuardDay, event.eventHash) !== undefined || insertGuard.run(event.eventDay, event.eventHash, event.period, event.contributor, input.batchId).changes === 0) {
           addTally(event.period, 'duplicate', 1);
           continue;
         }

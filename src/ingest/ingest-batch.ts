@@ -16,7 +16,7 @@ import { type BatchWriteInput, buildBatchWrite, type StagedEvent, type TallyIncr
 import { MINIMIZED_EVENT_SCHEMAS, type MinimizedEvent, type MinimizedEventV2, type SchemaVersion } from './event-schema';
 import { generalizeEvent } from './generalize';
 import { type DroppedFieldCounts, minimizeEvent } from './minimize-event';
-import { eventHourOf, isOutsideDedupWindow, legacyGuardHour } from './replay-guard-window';
+import { eventDayOf, isOutsideDedupWindow, legacyGuardDay } from './replay-guard-window';
 import { type Period, periodContaining } from '../periods/period';
 import { createPseudonymizer } from '../secrets/pseudonymizer';
 
@@ -75,10 +75,10 @@ export async function ingestBatch(
   const nowIso = now.toISOString();
   const currentPeriod = periodContaining(now, config.period).id;
 
-  const [organization, consents, legacyHour] = await Promise.all([
+  const [organization, consents, legacyDay] = await Promise.all([
     findOrganization(database.db, source.orgId),
     listConsents(database.db, source.orgId),
-    legacyGuardHour(database.db),
+    legacyGuardDay(database.db),
   ]);
   if (!organization) throw new AppError('unauthenticated', 'The credential is not valid.');
   if (!hasConsentAt(consents, nowIso)) {
@@ -151,9 +151,9 @@ export async function ingestBatch(
     else if (!hasConsentAt(consents, occurredAt.toISOString())) reject(index, period.id, 'consent_not_active');
     else {
       const eventHash = pseudonymizer.eventHash(source.orgId, event.eventId);
-      const eventHour = eventHourOf(occurredAt);
+      const eventDay = eventDayOf(occurredAt);
       // The same key as the replay guard's, so how events are split into batches changes nothing.
-      const guardKey = `${eventHour}:${eventHash}`;
+      const guardKey = `${eventDay}:${eventHash}`;
       if (seenInBatch.has(guardKey)) {
         duplicatesInBatch += 1;
         countTally(period.id, 'duplicate');
@@ -166,12 +166,12 @@ export async function ingestBatch(
         contributor: contributorFor(period.id),
         cell: generalizeEvent(event, profile),
         sizeBytes: event.transfer.sizeBytes,
-        eventHour,
+        eventDay,
       });
     }
   }
 
-  const accepted = await writeBatch(deps, source.orgId, staged, [...tallies.values()], legacyHour);
+  const accepted = await writeBatch(deps, source.orgId, staged, [...tallies.values()], legacyDay);
   if (accepted === 0 && staged.length > 0 && !hasConsentAt(await listConsents(database.db, source.orgId), clock.now().toISOString())) {
     // The consent was revoked between the gate above and the write, which then stored nothing.
     await recordTallies(deps, source.orgId, [{ period: currentPeriod, outcome: 'consent_required', events: staged.length }]);
@@ -193,7 +193,7 @@ async function writeBatch(
   orgId: string,
   events: StagedEvent[],
   knownTallies: TallyIncrement[],
-  legacyHour?: number,
+  legacyDay?: number,
 ): Promise<number> {
   if (events.length === 0 && knownTallies.length === 0) return 0;
   const { database } = deps;
@@ -204,7 +204,7 @@ async function writeBatch(
       writtenAt: deps.clock.now().toISOString(),
       events,
       knownTallies,
-      legacyGuardHour: legacyHour,
+      legacyGuardDay: legacyDay,
     };
     try {
       if (database.runSynchronousTransaction) {

@@ -15,7 +15,7 @@ function stagedEvent(n: number, overrides: Record<string, unknown> = {}): Staged
     contributor: 'contributor-a',
     cell: generalizeEvent(event, { sector: 'finance', sizeBand: '250-999' }),
     sizeBytes: event.transfer.sizeBytes,
-    eventHour: 0,
+    eventDay: 0,
   };
 }
 

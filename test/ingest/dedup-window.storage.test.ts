@@ -39,6 +39,9 @@ describe.each(TEST_DIALECTS)('dedup window on %s', (dialect) => {
   it('deduplicates a retry within the window and rejects an event older than the window with its own code', async () => {
     const event = transferEvent({ eventId: testEventId(1), occurredAt: at(0) });
     expect((await sendBatch(testApp, org.ingestToken, [event])).json).toMatchObject({ accepted: 1, duplicates: 0 });
+    // A guard keeps its event's UTC day, never a finer time.
+    const stored = await testApp.deps.database.db.selectFrom('replay_guards').select('event_day').execute();
+    expect(stored.map((row) => Number(row.event_day))).toEqual([Math.floor(TEST_START.getTime() / (24 * HOUR_MS))]);
 
     testApp.clock.advance((WINDOW_HOURS - 1) * HOUR_MS);
     expect((await sendBatch(testApp, org.ingestToken, [event])).json).toMatchObject({ accepted: 0, duplicates: 1, rejected: [] });
@@ -54,18 +57,19 @@ describe.each(TEST_DIALECTS)('dedup window on %s', (dialect) => {
   });
 
   it('purges only guards that left the window, and an event whose guard is gone is still not counted again', async () => {
+    // Guards are bucketed by UTC day: TEST_START is noon, so hour 0 is on day 0 and hour 14 on day 1.
     const early = transferEvent({ eventId: testEventId(1), occurredAt: at(0) });
-    const later = transferEvent({ eventId: testEventId(2), occurredAt: at(10) });
-    testApp.clock.set(new Date(at(10)));
+    const later = transferEvent({ eventId: testEventId(2), occurredAt: at(14) });
+    testApp.clock.set(new Date(at(14)));
     expect((await sendBatch(testApp, org.ingestToken, [early, later])).json).toMatchObject({ accepted: 2 });
 
-    // Within the window of both events: nothing to purge.
-    testApp.clock.set(new Date(at(WINDOW_HOURS - 1)));
+    // The early event has left the window, but not its whole day: nothing to purge yet.
+    testApp.clock.set(new Date(at(WINDOW_HOURS + 2)));
     expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(0);
     expect(await guards()).toBe(2);
 
-    // The early event's hour has left the window; the later one's has not.
-    testApp.clock.set(new Date(at(WINDOW_HOURS + 2)));
+    // The early event's day has left the window; the later one's has not (and that event is still inside).
+    testApp.clock.set(new Date(at(WINDOW_HOURS + 13)));
     expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(1);
     expect(await guards()).toBe(1);
 
@@ -85,7 +89,7 @@ describe.each(TEST_DIALECTS)('dedup window on %s', (dialect) => {
     expect((await migrator.migrateTo('0003_ingest_tallies_period_index')).error).toBeUndefined();
     const event = transferEvent({ eventId: testEventId(7), occurredAt: at(0) });
     const eventHash = createPseudonymizer(testApp.deps.secrets.pseudonymKey).eventHash(org.orgId, testEventId(7));
-    // What the previous release stored for this event (no event hour).
+    // What the previous release stored for this event (no event day).
     await database.db
       .insertInto('replay_guards')
       .values({ event_hash: eventHash, period: '2026-W48', contributor: 'contributor-before-upgrade', batch_id: 'old' } as never)
@@ -99,7 +103,7 @@ describe.each(TEST_DIALECTS)('dedup window on %s', (dialect) => {
     // Within the window after the upgrade the old guard stays; once the upgrade has left it, it goes.
     testApp.clock.set(new Date(upgradedAt + (WINDOW_HOURS - 1) * HOUR_MS));
     expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(0);
-    testApp.clock.set(new Date(upgradedAt + (WINDOW_HOURS + 2) * HOUR_MS));
+    testApp.clock.set(new Date(upgradedAt + (WINDOW_HOURS + 25) * HOUR_MS));
     expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(1);
     expect(await guards()).toBe(0);
   });
