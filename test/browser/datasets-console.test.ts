@@ -81,7 +81,13 @@ describe('dataset browser in Chromium', () => {
     expect(await page.locator('#release-table tbody tr[data-status="suppressed"]').first().textContent()).toContain('not published: fewer than k organizations (k = 10)');
     expect(await page.locator('#releases-table tbody tr').count()).toBe(3);
     expect(await page.locator('#releases-table tbody tr').first().textContent()).toContain('4 keys published, 96 not published');
-    // About this data: plain words first, the exact parameters one link away.
+    // About this data: closed, its summary line saying what every reader must know; one tap opens it.
+    expect(await page.locator('#about').evaluate((details) => (details as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.locator('#about > summary').textContent()).toContain('Every value carries noise; read it with its 95% interval');
+    expect(await page.locator('#about dl').isVisible()).toBe(false);
+    await page.locator('#about > summary').click();
+    expect(await page.locator('#about dl').isVisible()).toBe(true);
+    // Plain words first, the exact parameters one link away.
     const about = await page.locator('#about').textContent();
     expect(about).toMatch(/What is counted[\s\S]*Reading a value[\s\S]*Why a value may be missing[\s\S]*What is guaranteed to an organization/);
     expect(about).toContain('fewer than k organizations');
@@ -90,7 +96,11 @@ describe('dataset browser in Chromium', () => {
     expect(about).toMatch(/noise alone lifts an empty key's noisy organization count to k/);
     expect(about).toMatch(/never negative[\s\S]*noisy-measurements\.csv/);
     expect(await page.locator('#release-table').textContent()).not.toMatch(/\de[+-]\d/);
-    expect(await page.locator('#methodology + dl').textContent()).toMatch(/Clamp|cap|bounded|At most 10 cells/);
+    // The methodology is closed too, its summary naming the privacy guarantee; the full text is in the page either way.
+    expect(await page.locator('#methodology > summary').textContent()).toMatch(/Methodology[\s\S]*-DP per/);
+    expect(await page.locator('#methodology dl').isVisible()).toBe(false);
+    await page.locator('#methodology > summary').click();
+    expect(await page.locator('#methodology dl').textContent()).toMatch(/Clamp|cap|bounded|At most 10 cells/);
 
     // The download link serves the signed CSV.
     const csvLink = page.locator('ul.downloads a', { hasText: 'data.csv' });
@@ -150,7 +160,7 @@ describe('dataset browser in Chromium', () => {
     await page.locator('#release-table tbody tr').first().locator('td.key-trend a').click();
     await page.waitForURL(/\/trend\?/);
     expect(await page.locator('#trend-chart').count()).toBe(1);
-    expect(await page.locator('select[name="key"] option:checked').evaluateAll((options) => options.map((option) => option.getAttribute('value')))).toEqual([firstKey]);
+    expect(await page.locator('#key-picker input[name="key"]:checked').evaluateAll((options) => options.map((option) => option.getAttribute('value')))).toEqual([firstKey]);
   });
 
   it('shows an earlier release from the history, and a dataset with flag cells', async () => {
@@ -188,6 +198,21 @@ describe('dataset browser in Chromium', () => {
         await page.screenshot({ path: `${ARTIFACTS}/${path.split('/').pop()}-390.png`, fullPage: true });
         await page.screenshot({ path: `${ARTIFACTS}/${path.split('/').pop()}-390-top.png`, clip: { x: 0, y: 0, width: 390, height: 2200 }, fullPage: true });
       }
+      // A phone shows 10 of the page's 20 key cards; one tap on the checkbox shows the other 10, and the pager is unchanged.
+      await page.goto(`${baseUrl}/console/datasets/ai-transfer-volume`);
+      const cards = page.locator('#release-table tbody tr');
+      const visibleCards = () => cards.evaluateAll((rows) => rows.filter((row) => (row as HTMLElement).offsetParent !== null).length);
+      expect(await cards.count()).toBe(20);
+      expect(await visibleCards()).toBe(10);
+      expect(await page.locator('label[for="release-table-more"]').textContent()).toBe('Show keys 11–20 of this page');
+      await page.locator('label[for="release-table-more"]').click();
+      expect(await visibleCards()).toBe(20);
+      expect(await page.locator('#release-table-wrapper nav.pager').textContent()).toContain('1–20 of 100');
+      // The wide layout shows all 20 and no checkbox.
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.reload();
+      expect(await visibleCards()).toBe(20);
+      expect(await page.locator('#release-table-more').isVisible()).toBe(false);
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }

@@ -95,7 +95,10 @@ describe('trend view in Chromium', () => {
   it('shows a chosen key across the periods, as a chart and as a table, and downloads exactly that as CSV', async () => {
     const response = await page.goto(`${baseUrl}/console/datasets/${DATASET}/trend`);
     expect(response?.status()).toBe(200);
-    await page.locator('select[name="key"]').selectOption([SOMETIMES_KEY]);
+    // The keys are checkboxes grouped by content class; the defaults come ticked.
+    const ticked = page.locator('#key-picker input[name="key"]:checked');
+    while ((await ticked.count()) > 0) await ticked.first().uncheck();
+    await page.locator('#key-picker fieldset.key-group', { hasText: 'Inference output' }).locator(`input[value="${SOMETIMES_KEY}"]`).check();
     await page.locator('select[name="measure"]').selectOption('transfer_count');
     await page.locator('form.trend-controls button[type="submit"]').click();
     await page.waitForURL(/key=inference_output/);
@@ -157,6 +160,13 @@ describe('trend view in Chromium', () => {
       expect(keys).toEqual(['ai_generated_code~https_web~cross_organization', 'training_dataset~sftp~cross_organization', SOMETIMES_KEY]);
       expect(await noScript.locator('#trend-table tbody tr[data-status="published"]').count()).toBe(4 + 4 + 2);
       expect(await noScript.locator('#trend-table').textContent()).toContain('no release for this period');
+      // The key picker is a plain GET form: ticking a box and submitting works without JavaScript too.
+      expect(await noScript.locator('#key-picker input[name="key"]:checked').count()).toBe(3);
+      await noScript.locator(`#key-picker input[value="${SOMETIMES_KEY}"]`).uncheck();
+      await noScript.locator('form.trend-controls button[type="submit"]').click();
+      await noScript.waitForURL(/view=table/);
+      const chosen = await noScript.locator('#trend-table tbody tr').evaluateAll((rows) => [...new Set(rows.map((row) => row.getAttribute('data-key')))]);
+      expect(chosen).toEqual(['ai_generated_code~https_web~cross_organization', 'training_dataset~sftp~cross_organization']);
     } finally {
       await context.close();
     }

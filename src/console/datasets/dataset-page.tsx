@@ -24,7 +24,7 @@ function Downloads(props: { datasetId: string; release: ReleaseSummaryRow }) {
         <a href={`${base}/data.csv`} download={`${name}.csv`}>
           data.csv
         </a>{' '}
-        (tidy: one row per key and measure)
+        <span class="muted">(one row per key and measure)</span>
       </li>
       <li>
         <a href={`${base}/data.json`} download={`${name}.json`}>
@@ -35,13 +35,13 @@ function Downloads(props: { datasetId: string; release: ReleaseSummaryRow }) {
         <a href={`${base}/noisy-measurements.csv`} download={`${name}.noisy-measurements.csv`}>
           noisy-measurements.csv
         </a>{' '}
-        (the unbiased noisy measurements before post-processing, with their noise standard deviations: the ones to sum or average)
+        <span class="muted">(unbiased, before tidying, with noise standard deviations: the ones to sum or average)</span>
       </li>
       <li>
         <a href={`${base}/datapackage.json`} download={`${name}.datapackage.json`}>
           datapackage.json
         </a>{' '}
-        (Frictionless Data Package: schema, hashes, privacy parameters, chain link)
+        <span class="muted">(Frictionless: schema, hashes, privacy parameters, chain link)</span>
       </li>
       <li>
         <a href={`${base}/datapackage.json.sig`} download={`${name}.datapackage.json.sig`}>
@@ -66,8 +66,13 @@ function AboutThisData(props: { dataset: CataloguedDataset; periodUnit: string; 
   const { spec } = dataset;
   const shares = (spec.measures as readonly string[]).some(isShareMeasure);
   return (
-    <section class="about" id="about" aria-labelledby="about-title">
-      <h2 id="about-title">About this data</h2>
+    // Closed by default: on a phone the panel is three screens long. The summary line carries the one
+    // thing every reader must know before any number; the rest is one tap away.
+    <details class="about" id="about">
+      <summary>
+        <h2 id="about-title">About this data</h2>{' '}
+        <span class="summary-line">Every value carries noise; read it with its 95% interval.</span>
+      </summary>
       <dl>
         <dt>What is counted</dt>
         <dd>
@@ -113,7 +118,7 @@ function AboutThisData(props: { dataset: CataloguedDataset; periodUnit: string; 
         The exact parameters (bounds, noise, budget): <a href="#methodology">methodology</a> below, and the machine-readable card{' '}
         <a href={`/v1/datasets/${spec.id}`}>/v1/datasets/{spec.id}</a>.
       </p>
-    </section>
+    </details>
   );
 }
 
@@ -122,19 +127,22 @@ interface ReleaseHistoryRow {
   counts: ReleaseKeyCounts | undefined;
 }
 
-const RELEASES_PAGE_SIZE = 12;
+/** The newest few on the dataset page; the pager below the table reaches every older one. */
+const RELEASES_PAGE_SIZE = 5;
 
 function releaseColumns(datasetId: string): TableColumn<ReleaseHistoryRow>[] {
   return [
     {
       key: 'period',
       label: 'Period',
+      cellClass: 'release-period',
       render: (row) => <a href={`/console/datasets/${datasetId}?release=${row.release.id}#release`}>{row.release.period}</a>,
       sortBy: (row) => row.release.period,
     },
     {
       key: 'keys',
       label: 'Keys',
+      cellClass: 'release-keys',
       render: (row) => (row.counts ? <span class={row.counts.published === 0 ? 'gap' : undefined}>{keyCountsText(row.counts)}</span> : '–'),
       sortBy: (row) => row.counts?.published ?? null,
     },
@@ -144,11 +152,13 @@ function releaseColumns(datasetId: string): TableColumn<ReleaseHistoryRow>[] {
       render: (row) => <time datetime={row.release.created_at}>{formatDateTime(row.release.created_at)}</time>,
       sortBy: (row) => row.release.created_at,
     },
-    { key: 'release', label: 'Release', mono: true, render: (row) => <a href={`/v1/releases/${row.release.id}`}>{short(row.release.id)}</a>, sortBy: false },
-    { key: 'sha256', label: 'datapackage.json SHA-256', mono: true, render: (row) => short(row.release.package_sha256), sortBy: false },
+    { key: 'release', label: 'Release', cellClass: 'release-id', mono: true, render: (row) => <a href={`/v1/releases/${row.release.id}`}>{short(row.release.id)}</a>, sortBy: false },
+    { key: 'sha256', label: 'datapackage.json SHA-256', cardLabel: 'SHA-256', cellClass: 'release-id', mono: true, render: (row) => short(row.release.package_sha256), sortBy: false },
     {
       key: 'previous',
       label: 'Previous release',
+      cardLabel: 'Previous',
+      cellClass: 'release-id',
       mono: true,
       render: (row) => (row.release.previous_release_id ? short(row.release.previous_release_id) : 'first'),
       sortBy: false,
@@ -222,7 +232,11 @@ export function DatasetPage(props: {
         <p class="notice">This dataset has not been released yet.</p>
       )}
 
-      <h2 id="methodology">Methodology</h2>
+      <details class="methodology" id="methodology">
+        <summary>
+          <h2 id="methodology-title">Methodology</h2>{' '}
+          <span class="summary-line">{`Bounds, noise and budget: ${plan.accounting.summary}.`}</span>
+        </summary>
       <dl class="stacked">
         <dt>What is counted</dt>
         <dd>{spec.methodology.counted}</dd>
@@ -261,6 +275,7 @@ export function DatasetPage(props: {
       <p>
         The full methodology card, with the exact noise parameters: <a href={`/v1/datasets/${spec.id}`}>/v1/datasets/{spec.id}</a>.
       </p>
+      </details>
 
       <h2 id="releases">All releases</h2>
       <DataTable

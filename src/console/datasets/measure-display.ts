@@ -46,6 +46,15 @@ export function measureTitle(measure: string, spec: DatasetSpec): string {
   return unit === '' || unit.toLowerCase() === label.toLowerCase() ? label : `${label}, ${unit}`;
 }
 
+/** A measure's name on a phone card, beside its value: the short name and the bare unit ("Bytes, MB"). */
+export function measureCardLabel(measure: string, spec: DatasetSpec): string {
+  const short = measureShortLabel(measure);
+  if (isShareMeasure(measure)) return short;
+  const unitOf = (MEASURE_UNITS as Partial<Record<string, (spec: DatasetSpec) => string>>)[measure];
+  const unit = (unitOf ? unitOf(spec) : '').replace(/\s*\(.*\)$/, '');
+  return unit === '' || unit.toLowerCase() === short.toLowerCase() ? short : `${short}, ${unit}`;
+}
+
 /** The dimension a spec's shares are taken over, when the spec declares one. */
 export function shareDimensionOf(spec: DatasetSpec): DatasetSpec['dimensions'][number] | undefined {
   const declared = (spec as { shares?: { over?: unknown } }).shares?.over;

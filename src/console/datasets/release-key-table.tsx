@@ -12,13 +12,18 @@ import { ChartCanvas } from '../shared/console-layout';
 import { DataTable, linkTo, type TableColumn, type TableView, tableView } from '../shared/data-table';
 import { formatCount } from '../shared/format';
 import { intervalChart, intervalChartHeight } from './dataset-release-view';
-import { formatMeasureInterval, formatMeasureNumber, isShareMeasure, measureLabel, measureShortLabel, measureTitle } from './measure-display';
+import { formatMeasureInterval, formatMeasureNumber, isShareMeasure, measureCardLabel, measureLabel, measureShortLabel, measureTitle } from './measure-display';
 import { publishedFirst, type ReleaseKey } from './release-keys';
 import { gapText } from './trend-view';
 
 type Query = Record<string, string>;
 
 export const KEYS_PAGE_SIZE = 20;
+/**
+ * Cards a phone shows before "show the rest of this page": ten cards are about two screens. The page
+ * size stays 20 everywhere, so a link (page 3, sorted, filtered) means the same rows on any screen.
+ */
+export const KEYS_PHONE_ROWS = 10;
 export type KeyStatusFilter = '' | 'published' | 'suppressed';
 
 export interface KeyFilters {
@@ -101,7 +106,7 @@ export function keyColumns(dataset: CataloguedDataset, chartMeasure: string): Ta
       (measure): TableColumn<ReleaseKey> => ({
         key: measure,
         label: measureTitle(measure, spec),
-        ...(isShareMeasure(measure) ? { cardLabel: measureShortLabel(measure) } : {}),
+        cardLabel: measureCardLabel(measure, spec),
         numeric: true,
         render: (key) => measureCell(dataset, key, measure),
         sortBy: (key) => key.values[measure]?.value ?? null,
@@ -205,6 +210,7 @@ export function ReleaseKeyTable(props: { dataset: CataloguedDataset; keys: reado
         path={path}
         query={query}
         anchor="keys"
+        phoneRows={{ count: KEYS_PHONE_ROWS, noun: 'keys' }}
         empty={`No key of this release matches these filters.`}
         rowAttributes={(key) => ({ 'data-key': key.id, 'data-status': key.status })}
         rowSpan={(key) =>

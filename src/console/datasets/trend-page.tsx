@@ -4,11 +4,12 @@
  * exactly those rows. The choice is a plain GET form and the tabs are links, so the table and the
  * CSV work without JavaScript.
  */
+import { valueTitle } from '../../datasets/value-titles';
 import type { CataloguedDataset } from '../../releases/dataset-catalogue';
 import { ChartCanvas } from '../shared/console-layout';
 import { DatasetsStyle } from './datasets-stylesheet';
 import { formatMeasureInterval, formatMeasureNumber, isShareMeasure, measureLabel, measureTitle, shareExplanation } from './measure-display';
-import { gapText, MAX_TREND_KEYS, type Trend, type TrendKey } from './trend-view';
+import { gapText, keyTitle, MAX_TREND_KEYS, type Trend, type TrendKey } from './trend-view';
 
 export type TrendTab = 'chart' | 'table';
 
@@ -103,6 +104,45 @@ function TrendLegend(props: { dataset: CataloguedDataset; trend: Trend }) {
   );
 }
 
+type KeyChoice = TrendPageProps['choices'][number];
+
+/**
+ * The keys as checkboxes grouped by their first dimension, in a box that scrolls on its own: a
+ * multi-select needs Ctrl or ⌘ and hides its choices on a phone, checkboxes take one tap each and
+ * travel in the same GET form as repeated `key` parameters.
+ */
+function KeyPicker(props: { dataset: CataloguedDataset; choices: readonly KeyChoice[]; chosen: ReadonlySet<string>; releasedPeriods: number }) {
+  const { spec } = props.dataset;
+  const grouped = spec.dimensions.length > 1;
+  const groups = new Map<string, KeyChoice[]>();
+  for (const choice of props.choices) {
+    const group = grouped ? choice.dimensions[0]! : '';
+    groups.set(group, [...(groups.get(group) ?? []), choice]);
+  }
+  const option = (choice: KeyChoice) => (
+    <label class="key-choice">
+      <input type="checkbox" name="key" value={choice.id} checked={props.chosen.has(choice.id)} />{' '}
+      {grouped ? keyTitle(props.dataset, choice.dimensions.slice(1), 1) : choice.title}{' '}
+      <span class="muted">{`(${choice.publishedPeriods} of ${props.releasedPeriods} published)`}</span>
+    </label>
+  );
+  return (
+    <fieldset class="key-picker" id="key-picker">
+      <legend>{`Keys: up to ${MAX_TREND_KEYS} (with more ticked, the first ${MAX_TREND_KEYS} are shown)`}</legend>
+      <div class="key-picker-scroll">
+        {grouped
+          ? [...groups].map(([group, choices]) => (
+              <fieldset class="key-group">
+                <legend>{valueTitle(spec.dimensions[0]!, group)}</legend>
+                {choices.map(option)}
+              </fieldset>
+            ))
+          : props.choices.map(option)}
+      </div>
+    </fieldset>
+  );
+}
+
 export function TrendPage(props: TrendPageProps) {
   const { dataset, trend, tab } = props;
   const { spec } = dataset;
@@ -134,16 +174,7 @@ export function TrendPage(props: TrendPageProps) {
             ))}
           </select>
         </label>
-        <label>
-          {`Keys (up to ${MAX_TREND_KEYS}; Ctrl or ⌘ to choose several)`}
-          <select name="key" multiple size={Math.min(8, Math.max(3, props.choices.length))}>
-            {props.choices.map((choice) => (
-              <option value={choice.id} selected={chosen.has(choice.id)}>
-                {`${choice.title} (${choice.publishedPeriods} of ${props.releasedPeriods} published)`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <KeyPicker dataset={dataset} choices={props.choices} chosen={chosen} releasedPeriods={props.releasedPeriods} />
         <input type="hidden" name="view" value={tab} />
         <button type="submit" class="primary">
           Show

@@ -54,8 +54,9 @@ function translucent(hex: string): string {
 /** The most keys one trend compares: more lines than this cannot be told apart. */
 export const MAX_TREND_KEYS = 6;
 
-export function keyTitle(dataset: CataloguedDataset, dimensions: readonly string[]): string {
-  return dimensions.map((value, index) => valueTitle(dataset.spec.dimensions[index]!, value)).join(' · ');
+/** A key's values in words; `firstDimension` is the index of the first value given (a key without its leading values). */
+export function keyTitle(dataset: CataloguedDataset, dimensions: readonly string[], firstDimension = 0): string {
+  return dimensions.map((value, index) => valueTitle(dataset.spec.dimensions[firstDimension + index]!, value)).join(' · ');
 }
 
 /** What a point that has no value says, in the words of the release. */

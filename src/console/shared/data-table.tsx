@@ -164,6 +164,12 @@ export function DataTable<Row>(props: {
   rowSpan?: (row: Row) => RowSpan | undefined;
   /** The id the sort and page links jump to. */
   anchor?: string;
+  /**
+   * On a phone, show only the first `count` rows of the page and a checkbox that shows the rest: a
+   * card takes a screen's third, so a full page of cards is several screens long. CSS only (`:has`);
+   * a browser without it shows every row, so no row is ever out of reach.
+   */
+  phoneRows?: { count: number; noun: string };
 }) {
   const { view } = props;
   const { prefix } = view;
@@ -181,6 +187,7 @@ export function DataTable<Row>(props: {
   };
   const first = (view.page - 1) * view.pageSize + 1;
   const last = first + view.rows.length - 1;
+  const phoneRows = props.phoneRows && view.rows.length > props.phoneRows.count ? props.phoneRows : undefined;
   return (
     <div class="data-table" id={`${props.id}-wrapper`}>
       <table id={props.id}>
@@ -206,12 +213,13 @@ export function DataTable<Row>(props: {
           </tr>
         </thead>
         <tbody>
-          {view.rows.map((row) => {
+          {view.rows.map((row, index) => {
             const span = props.rowSpan?.(row);
             const spanFrom = span ? props.columns.findIndex((column) => column.key === span.from) : -1;
             const cells = spanFrom >= 0 ? props.columns.slice(0, spanFrom) : props.columns;
+            const extra = phoneRows !== undefined && index >= phoneRows.count;
             return (
-              <tr {...(props.rowAttributes?.(row) ?? {})}>
+              <tr {...(props.rowAttributes?.(row) ?? {})} class={extra ? 'phone-extra' : undefined}>
                 {cells.map((column) => (
                   <td data-label={column.cardLabel ?? column.label} class={[column.numeric ? 'num' : '', column.mono ? 'mono' : '', column.cellClass ?? ''].join(' ').trim() || undefined}>
                     {column.render ? column.render(row) : defaultCell(plainValue(row, column.key))}
@@ -227,6 +235,12 @@ export function DataTable<Row>(props: {
           })}
         </tbody>
       </table>
+      {phoneRows ? (
+        <p class="phone-more">
+          <input type="checkbox" id={`${props.id}-more`} class="phone-more-toggle" />{' '}
+          <label for={`${props.id}-more`}>{`Show ${phoneRows.noun} ${formatCount(first + phoneRows.count)}–${formatCount(last)} of this page`}</label>
+        </p>
+      ) : null}
       {view.pages > 1 ? (
         <nav class="pager" aria-label={`${props.caption}: pages`}>
           {view.page > 1 ? (

@@ -84,6 +84,7 @@ button.link { border: 0; background: none; color: var(--accent); padding: 0; tex
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1.5rem; }
 .muted { color: var(--muted); }
 footer.console-footer { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
+.phone-more { display: none; }
 /* Phones: tables become one card per row, each cell labelled with its column, so nothing scrolls sideways. */
 @media (max-width: 40rem) {
   header.console-header { padding: .6rem 1rem; }
@@ -101,6 +102,13 @@ footer.console-footer { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem; 
   .data-table td.num { text-align: left; }
   .data-table td::before { content: attr(data-label); color: var(--muted); font-weight: 600; font-size: .85rem; }
   .chart { height: 16rem; }
+  /* A table with phoneRows: the rows past the first few wait behind a checkbox, where the browser can do that without a script. */
+  @supports selector(:has(a)) {
+    .phone-more { display: block; margin: 0 0 .6rem; font-weight: 600; }
+    .phone-more label { display: inline; }
+    .phone-more input { width: 1.1rem; height: 1.1rem; vertical-align: -.15rem; margin: 0 .3rem 0 0; }
+    .data-table:has(.phone-more-toggle:not(:checked)) tr.phone-extra { display: none; }
+  }
   dl.facts { grid-template-columns: minmax(0, 1fr); gap: .1rem; }
   dl.facts dd { margin-bottom: .4rem; }
 }
