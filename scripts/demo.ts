@@ -136,7 +136,15 @@ async function main(): Promise<void> {
   const clockBuffer = createSimulatedClockBuffer(periods[0]!.start);
   const clock = createSimulatedClock(clockBuffer, systemClock);
 
-  const deps = await createNodeDeps(env, { clock, logSink: (line) => console.error(line), config: { apiRatePerMinute: 1_000_000 } });
+  // The simulated instances send a tick's events when the tick ends, dated across the tick: the dedup
+  // window must reach back over a whole tick, or its early events would be refused as too old.
+  const longestTickMs = Math.max(...periods.map((period) => (period.end.getTime() - period.start.getTime()) / ticksPerPeriod));
+  const dedupWindowMs = Math.max(env.DEDUP_WINDOW_HOURS * 3_600_000, Math.ceil(longestTickMs / 3_600_000 + 1) * 3_600_000);
+  const deps = await createNodeDeps(env, {
+    clock,
+    logSink: (line) => console.error(line),
+    config: { apiRatePerMinute: 1_000_000, dedupWindowMs },
+  });
   const adminToken = randomToken('tagg_adm_demo_');
   await ensureBootstrapAdmin(deps, adminToken);
   const app = createApp(deps);

@@ -39,6 +39,12 @@ export const environmentSchema = z.object({
   SIGNING_KEY: z.string().optional(),
   PERIOD: z.enum(PERIOD_GRANULARITIES).default('quarter'),
   GRACE_HOURS: z.coerce.number().min(0).max(24 * 60).default(48),
+  /**
+   * How long a replay guard (one per accepted event) is kept. Events whose event time is older are
+   * rejected as `outside_dedup_window`, so a guard is never needed after it; the release job purges
+   * older guards, and storage grows with the window rather than the period.
+   */
+  DEDUP_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 400).default(72),
   MAX_EVENTS_PER_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(5 * 1024 * 1024),
   INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
@@ -81,6 +87,8 @@ export interface AppConfig {
   environment: Environment['APP_ENV'];
   period: Environment['PERIOD'];
   graceWindowMs: number;
+  /** Replay guards live this long; older events are rejected as `outside_dedup_window` (DEDUP_WINDOW_HOURS). */
+  dedupWindowMs: number;
   /** Events more than this far ahead of the server clock are rejected as `in_future`. */
   maxClockSkewMs: number;
   maxEventsPerBatch: number;
@@ -149,6 +157,7 @@ export function appConfigFrom(env: Environment): AppConfig {
     environment: env.APP_ENV,
     period: env.PERIOD,
     graceWindowMs: env.GRACE_HOURS * 3600_000,
+    dedupWindowMs: env.DEDUP_WINDOW_HOURS * 3600_000,
     maxClockSkewMs: 5 * 60_000,
     maxEventsPerBatch: env.MAX_EVENTS_PER_BATCH,
     maxBodyBytes: env.MAX_BODY_BYTES,

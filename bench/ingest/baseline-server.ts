@@ -26,9 +26,10 @@ interface RawEvent {
   eventId: string;
   occurredAt: string;
   transfer: { protocol: string; direction: string; crossOrg: boolean; sizeBytes: number; outcome: string };
-  content: { classification: string; aiPlatform: string };
+  content: { classification: string; aiPlatform: string; artifactClass?: string };
   controls: Record<string, boolean>;
-  integrity: { hashVerified: boolean; signatureVerified: boolean };
+  /** Version 1: the two flags; version 2: the evidence and custody fields. */
+  integrity: { hashVerified?: boolean; signatureVerified?: boolean; evidence?: string; attestationKind?: string; chainOfCustodyRecorded?: boolean };
   geo: { country: string };
 }
 
@@ -56,16 +57,16 @@ const writeBatch = db.transaction((events: RawEvent[]) => {
       flag(c.watermark),
       flag(c.dlpScan),
       flag(c.customerManagedKeys),
-      flag(event.integrity.hashVerified),
-      flag(event.integrity.signatureVerified),
+      flag(event.integrity.hashVerified ?? event.integrity.evidence !== 'none'),
+      flag(event.integrity.signatureVerified ?? event.integrity.evidence?.endsWith('_verified')),
       event.geo.country,
       'sector',
       'size',
-      // Contract v2 dimensions, which a version 1 event stores as unknown.
-      'unknown',
-      'unknown',
-      'unknown',
-      'unknown',
+      // Contract v2 dimensions; a version 1 event stores them as unknown.
+      event.content.artifactClass ?? 'unknown',
+      event.integrity.evidence ?? 'unknown',
+      event.integrity.attestationKind ?? 'unknown',
+      event.integrity.chainOfCustodyRecorded === undefined ? 'unknown' : String(flag(event.integrity.chainOfCustodyRecorded)),
     ];
     const key = cell.join('|');
     const grouped = cells.get(key) ?? { values: [event.occurredAt.slice(0, 10), 'baseline', ...cell, key], events: 0, bytes: 0 };

@@ -1,12 +1,18 @@
 /**
  * Load generator process for the ingest benchmark: sends pre-built batches to one or more servers with a
  * fixed number of requests in flight and prints one JSON line of results.
- * Args: --targets url,url --token T --batches N --batch-size M --concurrency C --seed S
+ * Args: --targets url,url --token T --batches N --batch-size M --concurrency C --seed S [--schema-version 2]
+ *
+ * Contract version 2 events (the default) come from the simulation's generator (src/simulation), one
+ * simulated organization per run, with every identifier field filled; version 1 events from
+ * bench/support/synthetic-telemetry.ts.
  */
 import { parseArgs } from 'node:util';
 import { seededUniform } from '../support/seeded-random';
 import { quantileOfSorted } from '../support/statistics';
 import { organizationProfile, syntheticEvent } from '../support/synthetic-telemetry';
+import { createSeededRandomSource } from '../../src/privacy/random-source';
+import { createCoalition, createSimulationRandom, generateTransferEvent } from '../../src/simulation';
 
 const { values } = parseArgs({
   options: {
@@ -16,6 +22,7 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '8' },
     seed: { type: 'string', default: '1' },
+    'schema-version': { type: 'string', default: '2' },
   },
 });
 
@@ -27,9 +34,16 @@ const random = seededUniform(Number(values.seed));
 const occurredAt = new Date().toISOString();
 const profile = organizationProfile(random);
 
-const bodies = Array.from({ length: batchCount }, () =>
-  JSON.stringify({ schemaVersion: 1, events: Array.from({ length: batchSize }, () => syntheticEvent(random, occurredAt, profile)) }),
-);
+const schemaVersion = Number(values['schema-version']);
+const nextEvent = (() => {
+  if (schemaVersion === 1) return () => syntheticEvent(random, occurredAt, profile);
+  const simulation = createSimulationRandom(createSeededRandomSource(Number(values.seed)));
+  const now = new Date(occurredAt);
+  const coalition = createCoalition(simulation, { organizations: 20, start: new Date(now.getTime() - 365 * 86_400_000) });
+  const organization = coalition.organizations[0]!;
+  return () => generateTransferEvent(simulation, coalition, organization, now);
+})();
+const bodies = Array.from({ length: batchCount }, () => JSON.stringify({ schemaVersion, events: Array.from({ length: batchSize }, nextEvent) }));
 
 const latencies: number[] = [];
 let next = 0;

@@ -6,7 +6,7 @@
  *
  *   npm run bench:ingest -- [--runs 3] [--batches 200] [--batch-size 500] [--concurrency 4]
  *                           [--database-url postgres://...] [--processes 2] [--compare-synchronous]
- *                           [--fill 1000000]
+ *                           [--fill 1000000] [--schema-version 2]
  *
  * --fill N (SQLite): each run also measures the service after N replay guards of the same period and
  * contributor were bulk-inserted (what N stored events leave behind; counters grow with variety, not
@@ -17,7 +17,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     processes: { type: 'string', default: '1' },
     'compare-synchronous': { type: 'boolean', default: false },
+    'schema-version': { type: 'string', default: '2' },
   },
 });
 
@@ -57,6 +58,8 @@ const loadArgs = (targets: string[], token: string, seed: number) => [
   values.concurrency,
   '--seed',
   String(seed),
+  '--schema-version',
+  values['schema-version'],
 ];
 
 interface RunResult {
@@ -72,23 +75,33 @@ interface RunResult {
 
 const fileBytes = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 
-/** Bulk-inserts `count` replay guards shaped like the one a real warm-up event left, in the same period. */
+/**
+ * Bulk-inserts `count` replay guards shaped like the one a real warm-up event left (same period and
+ * contributor, random keys of the same length), spread evenly over the FILL_HOURS hours before the
+ * warm-up event's: what `count` events received over the last three days leave behind, all still
+ * inside the default dedup window (72 h), so none would have been purged.
+ */
+const FILL_HOURS = 71;
+
 function fillPeriod(file: string, count: number) {
   const db = new SqliteDatabase(file);
   try {
-    const sample = db.prepare('SELECT event_hash, period, contributor FROM replay_guards LIMIT 1').get() as
-      | { event_hash: string; period: string; contributor: string }
+    db.pragma('cache_size = -65536');
+    const sample = db.prepare('SELECT event_hash, period, contributor, event_hour FROM replay_guards LIMIT 1').get() as
+      | { event_hash: string; period: string; contributor: string; event_hour: number }
       | undefined;
     if (!sample) throw new Error('the warm-up event left no replay guard');
     const hashBytes = Math.ceil(sample.event_hash.length / 2);
     const insert = db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-       INSERT INTO replay_guards (event_hash, period, contributor, batch_id)
-       SELECT substr(lower(hex(randomblob(?))), 1, ?), ?, ?, 'fill-' || (i / 500) FROM n`,
+       INSERT INTO replay_guards (event_hash, period, contributor, batch_id, event_hour)
+       SELECT substr(lower(hex(randomblob(?))), 1, ?), ?, ?, 'fill-' || (i / 500), ? - 1 - (i % ${FILL_HOURS}) FROM n`,
     );
     const chunk = 500_000;
     for (let done = 0; done < count; done += chunk) {
-      db.transaction(() => insert.run(Math.min(chunk, count - done), hashBytes, sample.event_hash.length, sample.period, sample.contributor))();
+      db.transaction(() =>
+        insert.run(Math.min(chunk, count - done), hashBytes, sample.event_hash.length, sample.period, sample.contributor, sample.event_hour),
+      )();
     }
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
@@ -173,9 +186,12 @@ async function runOurs(run: number, extraEnv: Record<string, string> = {}, fill 
     );
     const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
     const peak = Math.max(...servers.map((server) => peakRssMiB(server.pid)));
+    await Promise.all(servers.map(stop));
     let stored: Pick<RunResult, 'storedEvents' | 'bytesOnDisk'> = {};
     if (!schema) {
-      const db = new SqliteDatabase(sqliteFile, { readonly: true });
+      // Measured after a checkpoint: the WAL is a reused buffer of up to 10,000 pages, not stored data.
+      const db = new SqliteDatabase(sqliteFile);
+      db.pragma('wal_checkpoint(TRUNCATE)');
       const { n } = db.prepare('SELECT count(*) AS n FROM replay_guards').get() as { n: number };
       db.close();
       stored = { storedEvents: n, bytesOnDisk: fileBytes(sqliteFile) + fileBytes(`${sqliteFile}-wal`) };
@@ -208,6 +224,8 @@ async function runBaseline(run: number): Promise<RunResult> {
 }
 
 const runs = Number(values.runs);
+const loadAverage = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+console.error(`load average at the start (1, 5, 15 min): ${loadAverage()}`);
 const ours: RunResult[] = [];
 const baseline: RunResult[] = [];
 const compareSynchronous = values['compare-synchronous'] && !values['database-url'];
@@ -238,15 +256,17 @@ const summarize = (results: RunResult[]) => ({
   p99Ms: median(results.map((r) => r.p99Ms)),
   peakRssMiB: median(results.map((r) => r.peakRssMiB)),
   failures: results.reduce((sum, r) => sum + r.failures, 0),
+  accepted: median(results.map((r) => r.accepted)),
 });
+console.log(`load average at the end (1, 5, 15 min): ${loadAverage()}`);
 const oursSummary = summarize(ours);
 const baselineSummary = summarize(baseline);
 const store = values['database-url'] ? `PostgreSQL, ${values.processes} process(es)` : 'SQLite (WAL), 1 process';
 console.log(`\nIngest benchmark: ${runs} runs x ${values.batches} batches x ${values['batch-size']} events, concurrency ${values.concurrency}; medians`);
-console.log('| server | store | events/s | p50 ms | p99 ms | peak RSS MiB | failed requests |');
-console.log('|---|---|---:|---:|---:|---:|---:|');
+console.log('| server | store | events/s | p50 ms | p99 ms | peak RSS MiB | failed requests | accepted events |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
 const row = (name: string, storeName: string, s: ReturnType<typeof summarize>) =>
-  console.log(`| ${name} | ${storeName} | ${s.eventsPerSecond.toFixed(0)} | ${s.p50Ms.toFixed(1)} | ${s.p99Ms.toFixed(1)} | ${s.peakRssMiB.toFixed(0)} | ${s.failures} |`);
+  console.log(`| ${name} | ${storeName} | ${s.eventsPerSecond.toFixed(0)} | ${s.p50Ms.toFixed(1)} | ${s.p99Ms.toFixed(1)} | ${s.peakRssMiB.toFixed(0)} | ${s.failures} | ${s.accepted} |`);
 row('this service', store, oursSummary);
 if (compareSynchronous) row('this service', 'SQLite (WAL), synchronous=full', summarize(oursFull));
 if (fill > 0) row('this service', `SQLite (WAL), period pre-filled with ${fill} events`, summarize(oursFilled));

@@ -17,6 +17,13 @@ export interface Database {
   schema?: string;
   executeAtomically(queries: readonly CompiledQuery[]): Promise<QueryResult<Record<string, unknown>>[]>;
   /**
+   * Embedded SQLite only: runs `work` as one synchronous transaction (BEGIN IMMEDIATE ... COMMIT,
+   * rolled back if it throws) while holding the connection, so no other query interleaves. Hot
+   * writes use it to run prepared statements row by row without an await per statement; without
+   * it (PostgreSQL, D1) they build a set-based plan for `executeAtomically`.
+   */
+  runSynchronousTransaction?<T>(work: (sqlite: SynchronousSqlite) => T): Promise<T>;
+  /**
    * For dialects whose migrations are applied outside the app (D1: `wrangler d1 migrations apply`
    * records them in its own table); when absent, readiness asks Kysely's Migrator.
    */
@@ -24,6 +31,16 @@ export interface Database {
   /** Write faults seen by this process (full disk, lost connection), for /readyz. */
   health?: StoreHealth;
   close(): Promise<void>;
+}
+
+/** The part of a synchronous SQLite connection (better-sqlite3) that hot writes use; statements are cached by text. */
+export interface SynchronousSqlite {
+  prepare(sql: string): SynchronousStatement;
+}
+
+export interface SynchronousStatement {
+  run(...parameters: unknown[]): { changes: number };
+  get(...parameters: unknown[]): unknown;
 }
 
 /** Atomic execution through a Kysely transaction (SQLite via better-sqlite3, PostgreSQL). */

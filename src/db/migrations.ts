@@ -286,11 +286,81 @@ const ingestTalliesPeriodIndex: Migration = {
   },
 };
 
+/**
+ * Replay guards get a lifetime (DEDUP_WINDOW_HOURS). Each row carries the hour of its event's time,
+ * and the key becomes (event_hour, event_hash): a batch's guards then go into the small, hot part of
+ * the key index that holds the current hours, instead of random pages of an index as large as
+ * everything stored, so ingest does not slow down as guards accumulate; and guards that left the
+ * window are purged by a range delete on the key's prefix. The batch index is not needed: the write
+ * finds its own guards by key.
+ *
+ * Guards stored before this migration do not know their event's hour. They get the upgrade's hour,
+ * negated: the write also probes that one hour for each event's hash, so a retry of an event
+ * accepted before the upgrade is still a duplicate, and the purge drops them once the upgrade has
+ * left the window (src/ingest/replay-guard-window.ts).
+ */
+const replayGuardWindow: Migration = {
+  async up(db: AnyDb) {
+    if (db.getExecutor().adapter instanceof SqliteAdapter) {
+      // SQLite cannot change a primary key in place: rebuild the table.
+      await db.schema
+        .createTable('replay_guards_windowed')
+        .addColumn('event_hour', 'bigint', (c) => c.notNull())
+        .addColumn('event_hash', 'text', (c) => c.notNull())
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('contributor', 'text', (c) => c.notNull())
+        .addColumn('batch_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('replay_guards_pk', ['event_hour', 'event_hash'])
+        .execute();
+      await sql`insert into replay_guards_windowed (event_hour, event_hash, period, contributor, batch_id)
+                select -(cast(strftime('%s', 'now') as integer) / 3600), event_hash, period, contributor, batch_id
+                from replay_guards`.execute(db);
+      await db.schema.dropTable('replay_guards').execute();
+      await db.schema.alterTable('replay_guards_windowed').renameTo('replay_guards').execute();
+      await db.schema.createIndex('replay_guards_period_idx').on('replay_guards').columns(['period', 'contributor']).execute();
+      return;
+    }
+    await db.schema
+      .alterTable('replay_guards')
+      .addColumn('event_hour', 'bigint', (c) => c.notNull().defaultTo(sql`-floor(extract(epoch from now()) / 3600)::bigint`))
+      .execute();
+    await db.schema.alterTable('replay_guards').alterColumn('event_hour', (c) => c.dropDefault()).execute();
+    await sql`alter table replay_guards drop constraint replay_guards_pkey`.execute(db);
+    await sql`alter table replay_guards add constraint replay_guards_pk primary key (event_hour, event_hash)`.execute(db);
+    await db.schema.dropIndex('replay_guards_batch_idx').execute();
+  },
+  async down(db: AnyDb) {
+    // Back to one guard per event hash; where a hash holds guards in several hours, one is kept.
+    if (db.getExecutor().adapter instanceof SqliteAdapter) {
+      await db.schema
+        .createTable('replay_guards_unwindowed')
+        .addColumn('event_hash', 'text', (c) => c.primaryKey())
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('contributor', 'text', (c) => c.notNull())
+        .addColumn('batch_id', 'text', (c) => c.notNull())
+        .execute();
+      await sql`insert or ignore into replay_guards_unwindowed (event_hash, period, contributor, batch_id)
+                select event_hash, period, contributor, batch_id from replay_guards`.execute(db);
+      await db.schema.dropTable('replay_guards').execute();
+      await db.schema.alterTable('replay_guards_unwindowed').renameTo('replay_guards').execute();
+      await db.schema.createIndex('replay_guards_period_idx').on('replay_guards').columns(['period', 'contributor']).execute();
+    } else {
+      await sql`delete from replay_guards g using replay_guards h
+                where g.event_hash = h.event_hash and g.event_hour < h.event_hour`.execute(db);
+      await sql`alter table replay_guards drop constraint replay_guards_pk`.execute(db);
+      await sql`alter table replay_guards add constraint replay_guards_pkey primary key (event_hash)`.execute(db);
+      await db.schema.alterTable('replay_guards').dropColumn('event_hour').execute();
+    }
+    await db.schema.createIndex('replay_guards_batch_idx').on('replay_guards').column('batch_id').execute();
+  },
+};
+
 /** Ordered by name; add new migrations with a higher numeric prefix and never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001_initial_schema': initialSchema,
   '0002_contract_v2_dimensions': contractV2Dimensions,
   '0003_ingest_tallies_period_index': ingestTalliesPeriodIndex,
+  '0004_replay_guard_window': replayGuardWindow,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

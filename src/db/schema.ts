@@ -101,6 +101,8 @@ export interface ReplayGuardsTable {
   period: string;
   contributor: string;
   batch_id: string;
+  /** Whole hours since the epoch of the event's time: guards older than DEDUP_WINDOW_HOURS are purged by it. */
+  event_hour: number;
 }
 
 /** Per organization and period, how many events were accepted, duplicated or rejected and why. */

@@ -2,7 +2,7 @@
  * The atomic write of one ingest batch, built as SQL statements that need no round trip between
  * them, so the same plan runs inside a transaction (SQLite, PostgreSQL) or as one D1 batch().
  *
- * Exactly-once counting rests on the replay guard's primary key:
+ * Exactly-once counting rests on the replay guard's primary key (the event's hour and keyed hash):
  *  1. insert a guard per event, tagged with this batch's random id, ON CONFLICT DO NOTHING;
  *  2. add to the counters only the staged events whose guard carries this batch's id.
  * A retry, or a concurrent request with an overlapping event (PostgreSQL waits on the other
@@ -17,7 +17,7 @@
  * orders rows by key so that concurrent batches take row locks in the same order.
  */
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
-import type { DialectName } from '../db/database';
+import type { DialectName, SynchronousSqlite } from '../db/database';
 import { COUNTER_CELL_COLUMNS, COUNTER_FLAG_COLUMNS, type DB } from '../db/schema';
 import { RESEARCH_SCOPE } from '../consent/consent-coverage';
 import type { GeneralizedCell } from './generalize';
@@ -28,6 +28,8 @@ export interface StagedEvent {
   contributor: string;
   cell: GeneralizedCell;
   sizeBytes: number;
+  /** Whole hours since the epoch of the event's time: the guard's place in the dedup window. */
+  eventHour: number;
 }
 
 export interface TallyIncrement {
@@ -45,6 +47,7 @@ const EVENT_COLUMNS: readonly JsonColumn[] = [
   ['c', 'text'],
   ['ci', 'integer'],
   ['b', 'bigint'],
+  ['eh', 'bigint'],
 ];
 
 const CELL_COLUMNS: readonly JsonColumn[] = [
@@ -101,23 +104,23 @@ function stageCells(events: readonly StagedEvent[]) {
       cellIndexByKey.set(key, index);
       cells.push([index, event.period, event.contributor, cellKey, ...values]);
     }
-    stagedEvents.push([event.eventHash, event.period, event.contributor, index, event.sizeBytes]);
+    stagedEvents.push([event.eventHash, event.period, event.contributor, index, event.sizeBytes, event.eventHour]);
   }
   return { cells: JSON.stringify(cells), events: JSON.stringify(stagedEvents) };
 }
 
-export function buildBatchWrite(
-  db: Kysely<DB>,
-  dialect: DialectName,
-  input: {
-    batchId: string;
-    orgId: string;
-    /** The write time: the organization's consent must still be active then (ISO-8601). */
-    writtenAt: string;
-    events: readonly StagedEvent[];
-    knownTallies: readonly TallyIncrement[];
-  },
-): BatchWritePlan {
+export interface BatchWriteInput {
+  batchId: string;
+  orgId: string;
+  /** The write time: the organization's consent must still be active then (ISO-8601). */
+  writtenAt: string;
+  events: readonly StagedEvent[];
+  knownTallies: readonly TallyIncrement[];
+  /** The hour of guards stored before the dedup window existed, while any are left (see replay-guard-window.ts). */
+  legacyGuardHour?: number | undefined;
+}
+
+export function buildBatchWrite(db: Kysely<DB>, dialect: DialectName, input: BatchWriteInput): BatchWritePlan {
   const queries: CompiledQuery[] = [];
   // Consent is checked again inside the write, so that a revocation committed after the request's
   // own check cannot be outrun. On PostgreSQL the consent rows are share-locked: a concurrent
@@ -133,25 +136,31 @@ export function buildBatchWrite(
         ON CONFLICT (org_id, period, outcome) DO UPDATE SET events = ingest_tallies.events + excluded.events`;
   const tallyRows: unknown[][] = input.knownTallies.map((tally) => [tally.period, tally.outcome, tally.events, 0]);
   let acceptedResultIndex = -1;
-  if (input.events.length > 0) {
-    const staged = stageCells(input.events);
-    const events = () => jsonRows(dialect, staged.events, EVENT_COLUMNS, 'e');
+  const staged = input.events.length > 0 ? stageCells(input.events) : undefined;
+  const events = (json: string) => jsonRows(dialect, json, EVENT_COLUMNS, 'e');
+  if (staged) {
 
+    const notLegacyDuplicate =
+      input.legacyGuardHour === undefined
+        ? sql``
+        : sql`AND NOT EXISTS (SELECT 1 FROM replay_guards l WHERE l.event_hour = ${input.legacyGuardHour} AND l.event_hash = e.h)`;
     acceptedResultIndex = queries.length;
     queries.push(
-      sql`INSERT INTO replay_guards (event_hash, period, contributor, batch_id)
-          SELECT e.h, e.p, e.c, ${input.batchId} FROM ${events()} WHERE ${consentStillActive} ORDER BY e.h
-          ON CONFLICT (event_hash) DO NOTHING
+      sql`INSERT INTO replay_guards (event_hour, event_hash, period, contributor, batch_id)
+          SELECT e.eh, e.h, e.p, e.c, ${input.batchId} FROM ${events(staged.events)} WHERE ${consentStillActive} ${notLegacyDuplicate}
+          ORDER BY e.eh, e.h
+          ON CONFLICT (event_hour, event_hash) DO NOTHING
           RETURNING event_hash`.compile(db),
     );
     // Both inputs are materialized once: as plain subqueries SQLite would re-read the JSON of one
-    // side for every row of the other.
+    // side for every row of the other. This batch's guards are found by primary key (one probe per
+    // staged event), so the guards need no index on the batch id.
     queries.push(
       sql`WITH e AS MATERIALIZED (${jsonRowsSelect(dialect, staged.events, EVENT_COLUMNS)}),
                k AS MATERIALIZED (${jsonRowsSelect(dialect, staged.cells, CELL_COLUMNS)}),
                fresh AS (
                  SELECT e.ci, count(*) AS events, sum(e.b) AS bytes FROM e
-                 WHERE e.h IN (SELECT g.event_hash FROM replay_guards g WHERE g.batch_id = ${input.batchId})
+                 WHERE EXISTS (SELECT 1 FROM replay_guards g WHERE g.event_hour = e.eh AND g.event_hash = e.h AND g.batch_id = ${input.batchId})
                  GROUP BY e.ci
                )
           INSERT INTO counters (period, contributor, cell_key, ${cellColumnList}, events, bytes)
@@ -163,7 +172,8 @@ export function buildBatchWrite(
           DO UPDATE SET events = counters.events + excluded.events, bytes = counters.bytes + excluded.bytes`.compile(db),
     );
     queries.push(
-      upsertTallies(sql`SELECT ${input.orgId}, g.period, 'accepted', count(*) FROM replay_guards g
+      upsertTallies(sql`SELECT ${input.orgId}, g.period, 'accepted', count(*) FROM ${events(staged.events)}
+                        JOIN replay_guards g ON g.event_hour = e.eh AND g.event_hash = e.h
                         WHERE g.batch_id = ${input.batchId} GROUP BY g.period ORDER BY g.period`).compile(db),
     );
     // Staged events that did not get a guard were counted before: tally them as duplicates.
@@ -173,10 +183,15 @@ export function buildBatchWrite(
   }
   if (tallyRows.length > 0) {
     const tallies = jsonRows(dialect, JSON.stringify(tallyRows), TALLY_COLUMNS, 't');
-    // This batch's accepted events per period, counted once through the batch index (a correlated
-    // subquery per tally row let SQLite pick the period index and scan the whole period instead).
+    // This batch's accepted events per period, counted once by probing the guards' primary key with
+    // the staged events (a correlated subquery per tally row let SQLite pick the period index and
+    // scan the whole period instead).
+    const accepted = staged
+      ? sql`SELECT g.period, count(*) AS n FROM ${events(staged.events)}
+            JOIN replay_guards g ON g.event_hour = e.eh AND g.event_hash = e.h WHERE g.batch_id = ${input.batchId} GROUP BY g.period`
+      : sql`SELECT NULL AS period, 0 AS n WHERE false`;
     queries.push(
-      sql`WITH accepted AS (SELECT g.period, count(*) AS n FROM replay_guards g WHERE g.batch_id = ${input.batchId} GROUP BY g.period),
+      sql`WITH accepted AS (${accepted}),
                increments AS (
                  SELECT t.p, t.o, t.n - t.s * coalesce(a.n, 0) AS n
                  FROM ${tallies} LEFT JOIN accepted a ON a.period = t.p
@@ -189,4 +204,71 @@ export function buildBatchWrite(
     );
   }
   return { queries, acceptedResultIndex };
+}
+
+const CONSENT_STILL_ACTIVE_SQL = `SELECT EXISTS (
+  SELECT 1 FROM consents c
+  WHERE c.org_id = ? AND c.scope = ? AND c.granted_at <= ?
+    AND (c.revoked_at IS NULL OR c.revoked_at > ?)
+    AND (c.expires_at IS NULL OR c.expires_at > ?)) AS active`;
+const INSERT_GUARD_SQL = `INSERT INTO replay_guards (event_hour, event_hash, period, contributor, batch_id)
+  VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_hour, event_hash) DO NOTHING`;
+const LEGACY_GUARD_SQL = 'SELECT 1 AS found FROM replay_guards WHERE event_hour = ? AND event_hash = ?';
+const UPSERT_COUNTER_SQL = `INSERT INTO counters (period, contributor, cell_key, ${COUNTER_CELL_COLUMNS.join(', ')}, events, bytes)
+  VALUES (${Array.from({ length: COUNTER_CELL_COLUMNS.length + 5 }, () => '?').join(', ')})
+  ON CONFLICT (period, contributor, cell_key)
+  DO UPDATE SET events = counters.events + excluded.events, bytes = counters.bytes + excluded.bytes`;
+const UPSERT_TALLY_SQL = `INSERT INTO ingest_tallies (org_id, period, outcome, events) VALUES (?, ?, ?, ?)
+  ON CONFLICT (org_id, period, outcome) DO UPDATE SET events = ingest_tallies.events + excluded.events`;
+
+/**
+ * The same write as `buildBatchWrite`, for embedded SQLite: prepared statements run row by row
+ * inside one synchronous transaction (the caller's), so the guard insert's own result says whether
+ * an event is new and no statement has to find this batch's guards again. The outcome is the same
+ * as the set-based plan's: consent re-checked at the write time (if it ended, only the known
+ * rejection tallies are stored), a guard per new event, counters per distinct cell of the new
+ * events, accepted and duplicate tallies per period. Returns the number of newly accepted events.
+ */
+export function writeBatchSynchronously(sqlite: SynchronousSqlite, input: BatchWriteInput): number {
+  const tallies = new Map<string, TallyIncrement>();
+  const addTally = (period: string, outcome: string, events: number) => {
+    const key = `${period}\u0000${outcome}`;
+    const tally = tallies.get(key) ?? { period, outcome, events: 0 };
+    tally.events += events;
+    tallies.set(key, tally);
+  };
+  for (const tally of input.knownTallies) addTally(tally.period, tally.outcome, tally.events);
+  let accepted = 0;
+  if (input.events.length > 0) {
+    const { active } = sqlite
+      .prepare(CONSENT_STILL_ACTIVE_SQL)
+      .get(input.orgId, RESEARCH_SCOPE, input.writtenAt, input.writtenAt, input.writtenAt) as { active: number };
+    if (active) {
+      const insertGuard = sqlite.prepare(INSERT_GUARD_SQL);
+      const cells = new Map<string, { row: unknown[]; events: number; bytes: number }>();
+      const legacyGuard = input.legacyGuardHour === undefined ? undefined : sqlite.prepare(LEGACY_GUARD_SQL);
+      for (const event of input.events) {
+        if (legacyGuard?.get(input.legacyGuardHour, event.eventHash) !== undefined || insertGuard.run(event.eventHour, event.eventHash, event.period, event.contributor, input.batchId).changes === 0) {
+          addTally(event.period, 'duplicate', 1);
+          continue;
+        }
+        accepted += 1;
+        addTally(event.period, 'accepted', 1);
+        const values = COUNTER_CELL_COLUMNS.map((column) => event.cell[column]);
+        const cellKey = values.join('|');
+        const key = `${event.period}|${event.contributor}|${cellKey}`;
+        const cell = cells.get(key) ?? { row: [event.period, event.contributor, cellKey, ...values], events: 0, bytes: 0 };
+        cell.events += 1;
+        cell.bytes += event.sizeBytes;
+        cells.set(key, cell);
+      }
+      const upsertCounter = sqlite.prepare(UPSERT_COUNTER_SQL);
+      for (const cell of cells.values()) upsertCounter.run(...cell.row, cell.events, cell.bytes);
+    }
+  }
+  const upsertTally = sqlite.prepare(UPSERT_TALLY_SQL);
+  for (const tally of tallies.values()) {
+    if (tally.events > 0) upsertTally.run(input.orgId, tally.period, tally.outcome, tally.events);
+  }
+  return accepted;
 }

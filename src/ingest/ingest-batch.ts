@@ -12,14 +12,22 @@ import { isTransientStoreError } from '../db/database';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { findOrganization } from '../registry/registry-repository';
-import { buildBatchWrite, type StagedEvent, type TallyIncrement } from './counter-writes';
+import { type BatchWriteInput, buildBatchWrite, type StagedEvent, type TallyIncrement, writeBatchSynchronously } from './counter-writes';
 import { MINIMIZED_EVENT_SCHEMAS, type MinimizedEvent, type MinimizedEventV2, type SchemaVersion } from './event-schema';
 import { generalizeEvent } from './generalize';
 import { type DroppedFieldCounts, minimizeEvent } from './minimize-event';
+import { eventHourOf, isOutsideDedupWindow, legacyGuardHour } from './replay-guard-window';
 import { type Period, periodContaining } from '../periods/period';
 import { createPseudonymizer } from '../secrets/pseudonymizer';
 
-export const REJECTION_CODES = ['invalid_event', 'consent_not_active', 'period_released', 'too_old', 'in_future'] as const;
+export const REJECTION_CODES = [
+  'invalid_event',
+  'consent_not_active',
+  'period_released',
+  'too_old',
+  'in_future',
+  'outside_dedup_window',
+] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export interface RejectedEvent {
@@ -42,7 +50,17 @@ const REJECTION_DETAIL: Record<Exclude<RejectionCode, 'invalid_event'>, string> 
   period_released: 'The period containing the event has already been released; late events cannot be added.',
   too_old: 'The period containing the event is closed for ingest (its grace window has passed).',
   in_future: 'The event time is more than 5 minutes ahead of the server clock.',
+  outside_dedup_window: '',
 };
+
+/** Says what to do next: the window is the operator's DEDUP_WINDOW_HOURS. */
+function outsideDedupWindowDetail(dedupWindowMs: number): string {
+  return (
+    `The event time is more than ${dedupWindowMs / 3_600_000} h old, outside the dedup window, where a retry of it could no longer be ` +
+    'recognized; it was not counted. Send events within that many hours of their event time; an event this old cannot be submitted.'
+  );
+}
+
 
 const MAX_WRITE_ATTEMPTS = 3;
 
@@ -57,9 +75,10 @@ export async function ingestBatch(
   const nowIso = now.toISOString();
   const currentPeriod = periodContaining(now, config.period).id;
 
-  const [organization, consents] = await Promise.all([
+  const [organization, consents, legacyHour] = await Promise.all([
     findOrganization(database.db, source.orgId),
     listConsents(database.db, source.orgId),
+    legacyGuardHour(database.db),
   ]);
   if (!organization) throw new AppError('unauthenticated', 'The credential is not valid.');
   if (!hasConsentAt(consents, nowIso)) {
@@ -128,26 +147,31 @@ export async function ingestBatch(
     if (occurredAt.getTime() > now.getTime() + config.maxClockSkewMs) reject(index, currentPeriod, 'in_future');
     else if (released.has(period.id)) reject(index, period.id, 'period_released');
     else if (now.getTime() >= period.end.getTime() + config.graceWindowMs) reject(index, period.id, 'too_old');
+    else if (isOutsideDedupWindow(occurredAt, now, config.dedupWindowMs)) reject(index, period.id, 'outside_dedup_window', outsideDedupWindowDetail(config.dedupWindowMs));
     else if (!hasConsentAt(consents, occurredAt.toISOString())) reject(index, period.id, 'consent_not_active');
     else {
       const eventHash = pseudonymizer.eventHash(source.orgId, event.eventId);
-      if (seenInBatch.has(eventHash)) {
+      const eventHour = eventHourOf(occurredAt);
+      // The same key as the replay guard's, so how events are split into batches changes nothing.
+      const guardKey = `${eventHour}:${eventHash}`;
+      if (seenInBatch.has(guardKey)) {
         duplicatesInBatch += 1;
         countTally(period.id, 'duplicate');
         continue;
       }
-      seenInBatch.add(eventHash);
+      seenInBatch.add(guardKey);
       staged.push({
         eventHash,
         period: period.id,
         contributor: contributorFor(period.id),
         cell: generalizeEvent(event, profile),
         sizeBytes: event.transfer.sizeBytes,
+        eventHour,
       });
     }
   }
 
-  const accepted = await writeBatch(deps, source.orgId, staged, [...tallies.values()]);
+  const accepted = await writeBatch(deps, source.orgId, staged, [...tallies.values()], legacyHour);
   if (accepted === 0 && staged.length > 0 && !hasConsentAt(await listConsents(database.db, source.orgId), clock.now().toISOString())) {
     // The consent was revoked between the gate above and the write, which then stored nothing.
     await recordTallies(deps, source.orgId, [{ period: currentPeriod, outcome: 'consent_required', events: staged.length }]);
@@ -161,24 +185,33 @@ export async function ingestBatch(
   };
 }
 
-/** One atomic write; transient conflicts (deadlock, busy) are retried before surfacing as 503. */
+/**
+ * One atomic write: prepared statements in one synchronous transaction on embedded SQLite, the
+ * set-based plan elsewhere. Transient conflicts (deadlock, busy) are retried before surfacing as 503. */
 async function writeBatch(
   deps: IngestDeps,
   orgId: string,
   events: StagedEvent[],
   knownTallies: TallyIncrement[],
+  legacyHour?: number,
 ): Promise<number> {
   if (events.length === 0 && knownTallies.length === 0) return 0;
+  const { database } = deps;
   for (let attempt = 1; ; attempt += 1) {
-    const plan = buildBatchWrite(deps.database.db, deps.database.dialect, {
+    const input: BatchWriteInput = {
       batchId: randomUuid(deps.random),
       orgId,
       writtenAt: deps.clock.now().toISOString(),
       events,
       knownTallies,
-    });
+      legacyGuardHour: legacyHour,
+    };
     try {
-      const results = await deps.database.executeAtomically(plan.queries);
+      if (database.runSynchronousTransaction) {
+        return await database.runSynchronousTransaction((sqlite) => writeBatchSynchronously(sqlite, input));
+      }
+      const plan = buildBatchWrite(database.db, database.dialect, input);
+      const results = await database.executeAtomically(plan.queries);
       return plan.acceptedResultIndex < 0 ? 0 : (results[plan.acceptedResultIndex]?.rows.length ?? 0);
     } catch (error) {
       if (attempt >= MAX_WRITE_ATTEMPTS || !isTransientStoreError(error)) throw error;

@@ -53,6 +53,13 @@
  * noisy values into published ones (integers >= 0, transfers >= organizations). Both read only noisy
  * output (post-processing), see docs/privacy-engine.md.
  *
+ * ## Per-organization shares
+ * A measure `{ name, kind: 'organization_share', maxGroupsPerContributor, gridUnits }` (public keys only)
+ * needs each declared key's group at release time: `releaseCells(rows, plan, random, { publicKeys,
+ * shareGroups })`. Each key gets a noisy share-sum (grid units) and a `shareStatus` (its group's);
+ * `postProcessShares(cells, share, shareGroups)` gives the published shares (summing to 1 per group)
+ * with their Fieller intervals. See organization-shares.ts and docs/privacy-engine.md.
+ *
  * ## Release shape (`CellRelease`)
  * `{ cells: [{ cell, status, suppressionReason?, values: { [measureName]: { value, noiseStandardDeviation,
  *   ci95Low, ci95High } } }], accounting }` — values are the unprocessed noisy measurements: safe integers (noise is exact integer noise; no clamping at 0), cells are

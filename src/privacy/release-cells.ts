@@ -11,6 +11,10 @@
  *    reveals nothing;
  * 3. status: `suppressed` (fewer_than_k_organizations) when the noisy distinct-organization count is
  *    below k, else `published`. This reads only noisy output: post-processing, no privacy cost.
+ * With an organization_share measure, step 1 also computes each organization's distribution per group
+ * (organization-shares.ts, its own L0 on groups, from the declared rows before the key bounds), step 2
+ * noises every key's share-sum like any measure, and each key gets a `shareStatus`: its group's, decided
+ * on the group's noisy organization count (the sum of the group's noisy share-sums / G) against k.
  *
  * Private keys: bound -> k-floor -> DP key selection -> noise.
  * 1. contribution bounding as above;
@@ -117,8 +121,9 @@ export function releaseCells(
     if (keySpace.size !== publicKeys.length) throw new TypeError('releaseCells: the declared key space lists a key twice');
   }
 
+  const declaredRows = keySpace === undefined ? rows : rows.filter((row) => keySpace.has(row.cell));
   const bounded = boundContributions(
-    keySpace === undefined ? rows : rows.filter((row) => keySpace.has(row.cell)),
+    declaredRows,
     {
       maxCellsPerContributor: checkedPlan.maxCellsPerContributor,
       maxCountPerCell: boundOfKind(checkedPlan.measures, 'transfer_count'),
@@ -134,9 +139,9 @@ export function releaseCells(
   }
   // Shares read the rows in the key space before the key bounds (they have their own group bound).
   const shareSums =
-    sharePlan && shareGroups && keySpace
+    sharePlan && shareGroups
       ? shareSumsByKey(
-          rows.filter((row) => keySpace.has(row.cell)),
+          declaredRows,
           shareGroups,
           { maxGroupsPerContributor: sharePlan.maxGroupsPerContributor!, gridUnits: sharePlan.maxPerContributorPerCell },
           bits,

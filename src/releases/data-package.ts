@@ -14,7 +14,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Period } from '../periods/period';
 import { postProcessCell, postProcessShares, type ReleasedCell, type ShareMeasureIdentity } from '../privacy';
 import type { CataloguedDataset, PeriodBudget } from './dataset-catalogue';
-import { keySelectionStatement, MEASURE_UNITS } from './dataset-catalogue';
+import { keySelectionStatement, MEASURE_UNITS, SHARE_ESTIMAND } from './dataset-catalogue';
 import type { ReleaseConfiguration } from './release-configuration';
 import { BYTE_UNITS, type Measure, SHARE_GRID_UNITS } from '../datasets/dataset-spec';
 import { parquetOf } from './parquet-file';
@@ -294,13 +294,6 @@ function noisyMeasurementsSchema(dataset: CataloguedDataset, periodId: string) {
 
 /** The unit of a noisy share-sum (noisy-measurements.csv). */
 const SHARE_SUM_UNIT = "organizations (each organization's share of its transfers, summed)";
-
-/** What the published share estimates, in words, for every package and methodology card. */
-export const SHARE_ESTIMAND =
-  'organization_share is the average organization\'s share: each organization in a group (the key without the share dimension) ' +
-  'contributes its own distribution of its transfers over the share dimension\'s values, and the published share is the mean of those ' +
-  'distributions. It weights organizations equally, not transfers: a large organization counts as much as a small one, so it answers ' +
-  '"what share does a typical member have" rather than "what share of all transfers".';
 
 function tableSchema(dataset: CataloguedDataset, periodId: string) {
   const { spec } = dataset;

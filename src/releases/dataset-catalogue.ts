@@ -63,6 +63,13 @@ export const MEASURE_UNITS: Record<Measure, (spec: DatasetSpec) => string> = {
   organization_share: () => 'proportion (0 to 1)',
 };
 
+/** What the published share estimates, in words, for every package and methodology card. */
+export const SHARE_ESTIMAND =
+  'organization_share is the average organization\'s share: each organization in a group (the key without the share dimension) ' +
+  'contributes its own distribution of its transfers over the share dimension\'s values, and the published share is the mean of those ' +
+  'distributions. It weights organizations equally, not transfers: a large organization counts as much as a small one, so it answers ' +
+  '"what share does a typical member have" rather than "what share of all transfers".';
+
 function measureSpecOf(spec: DatasetSpec, measure: Measure): MeasureSpec {
   const budgetWeight = spec.budgetWeights[measure] ?? 1;
   switch (measure) {

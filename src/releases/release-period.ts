@@ -49,6 +49,7 @@ import {
 import { purgePeriodData, purgeReleasedPeriods } from './period-retention';
 import { periodReleasableAt } from './release-configuration';
 import { purgeExpiredTallies } from './tally-retention';
+import { purgeExpiredReplayGuards } from '../ingest/replay-guard-window';
 import {
   countBudgetCharges,
   countErasures,
@@ -368,6 +369,7 @@ export async function releaseDuePeriods(
   const outcome: DueReleaseOutcome = { released: [], skipped: [] };
   await purgeReleasedPeriods(deps);
   await purgeExpiredTallies(deps);
+  await purgeExpiredReplayGuards(deps);
   for (const period of await findDuePeriods(deps)) {
     try {
       outcome.released.push(

@@ -212,8 +212,8 @@ export async function deletePeriodCountersChunk(db: Kysely<DB>, period: string, 
 
 /** Retention for replay guards, one chunk of at most `rows` rows. */
 export async function deletePeriodReplayGuardsChunk(db: Kysely<DB>, period: string, rows: number): Promise<number> {
-  const result = await sql`DELETE FROM replay_guards WHERE event_hash IN (
-      SELECT event_hash FROM replay_guards WHERE period = ${period} LIMIT ${rows})`.execute(db);
+  const result = await sql`DELETE FROM replay_guards WHERE (event_hour, event_hash) IN (
+      SELECT event_hour, event_hash FROM replay_guards WHERE period = ${period} LIMIT ${rows})`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 

@@ -17,7 +17,7 @@ import {
 import { intervalChart } from '../../src/console/datasets/dataset-release-view';
 import { filterKeys, keyFiltersOf, KEYS_PAGE_SIZE, keyTableView, ReleaseKeyTable } from '../../src/console/datasets/release-key-table';
 import { releaseKeys, type TidyRow } from '../../src/console/datasets/release-keys';
-import { buildTrend, trendChart, trendTable } from '../../src/console/datasets/trend-view';
+import { buildTrend, trendChart, trendKeyChoices, trendTable } from '../../src/console/datasets/trend-view';
 import { loadDatasetSpecs } from '../../src/datasets/dataset-registry';
 import { buildDatasetCatalogue, type CataloguedDataset } from '../../src/releases/dataset-catalogue';
 
@@ -128,6 +128,12 @@ describe('share display', () => {
     expect(line.data[0]).toBeCloseTo(34.5, 6);
     expect(line.data[1]).toBeNull();
     expect(chart.options.scales.y).toMatchObject({ min: 0, max: 100 });
+
+    // The key list counts the periods with a value of the chosen measure: the second key's share was never published.
+    const published = (measure: string) => new Map(trendKeyChoices(withShares, released, measure).map((entry) => [entry.id, entry.publishedPeriods]));
+    expect(published(SHARE_MEASURE).get(second.id)).toBe(0);
+    expect(published('transfer_count').get(second.id)).toBe(2);
+    expect(published(SHARE_MEASURE).get(choice.id)).toBe(1);
   });
 });
 

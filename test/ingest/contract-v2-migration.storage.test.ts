@@ -53,13 +53,13 @@ describe.each(TEST_DIALECTS)('migration 0002 (contract version 2 dimensions) on 
       batchId: 'batch-after-upgrade',
       orgId: 'org-without-consent',
       writtenAt: '2026-11-26T12:00:00.000Z',
-      events: [{ eventHash: 'h1', period: '2026-W48', contributor: 'contributor-a', cell, sizeBytes: 50 }],
+      events: [{ eventHash: 'h1', period: '2026-W48', contributor: 'contributor-a', cell, sizeBytes: 50, eventHour: 0 }],
       knownTallies: [],
     });
     // The consent re-check inside the write needs a consent row; without one the write stores nothing,
     // so the row count is checked through the upsert statement alone.
     const upsert = plan.queries[1]!;
-    await sql`insert into replay_guards (event_hash, period, contributor, batch_id) values ('h1', '2026-W48', 'contributor-a', 'batch-after-upgrade')`.execute(
+    await sql`insert into replay_guards (event_hash, period, contributor, batch_id, event_hour) values ('h1', '2026-W48', 'contributor-a', 'batch-after-upgrade', 0)`.execute(
       testDatabase.database.db,
     );
     await testDatabase.database.db.executeQuery(upsert);

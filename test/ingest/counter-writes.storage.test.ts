@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toCount } from '../../src/db/database';
-import { buildBatchWrite, type StagedEvent } from '../../src/ingest/counter-writes';
+import { type BatchWriteInput, buildBatchWrite, type StagedEvent, writeBatchSynchronously } from '../../src/ingest/counter-writes';
 import { generalizeEvent } from '../../src/ingest/generalize';
 import { minimizedEventSchema } from '../../src/ingest/event-schema';
 import { registerConsentingOrg, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
@@ -15,10 +15,20 @@ function stagedEvent(n: number, overrides: Record<string, unknown> = {}): Staged
     contributor: 'contributor-a',
     cell: generalizeEvent(event, { sector: 'finance', sizeBand: '250-999' }),
     sizeBytes: event.transfer.sizeBytes,
+    eventHour: 0,
   };
 }
 
-describe.each(TEST_DIALECTS)('atomic counter writes on %s', (dialect) => {
+/**
+ * Every dialect runs the set-based plan; embedded SQLite also runs the prepared-statement path the
+ * ingest uses there. Both must leave the same state.
+ */
+type WritePath = 'set-based plan' | 'synchronous statements';
+const WRITE_PATHS: [(typeof TEST_DIALECTS)[number], WritePath][] = TEST_DIALECTS.flatMap((dialect): [(typeof TEST_DIALECTS)[number], WritePath][] =>
+  dialect === 'sqlite' ? [[dialect, 'set-based plan'], [dialect, 'synchronous statements']] : [[dialect, 'set-based plan']],
+);
+
+describe.each(WRITE_PATHS)('atomic counter writes on %s (%s)', (dialect, path) => {
   let testApp: TestApp;
   let org: ConsentingOrg;
   beforeEach(async () => {
@@ -27,17 +37,30 @@ describe.each(TEST_DIALECTS)('atomic counter writes on %s', (dialect) => {
   });
   afterEach(() => testApp.dispose());
 
-  const write = (batchId: string, events: StagedEvent[]) => {
+  /** Runs one batch write on this path; `thenFail` makes the transaction fail after the write's own statements. */
+  const run = async (input: BatchWriteInput, thenFail = false): Promise<number> => {
     const { database } = testApp.deps;
-    const plan = buildBatchWrite(database.db, database.dialect, {
+    const failing = database.db.insertInto('organizations').values({ id: org.orgId, name: 'dup', sector: 'x', size_band: 'x', country: 'DE', created_at: 'x' }).compile();
+    if (path === 'synchronous statements') {
+      if (!database.runSynchronousTransaction) throw new Error('embedded SQLite offers synchronous transactions');
+      return database.runSynchronousTransaction((sqlite) => {
+        const accepted = writeBatchSynchronously(sqlite, input);
+        if (thenFail) sqlite.prepare(failing.sql).run(...failing.parameters);
+        return accepted;
+      });
+    }
+    const plan = buildBatchWrite(database.db, database.dialect, input);
+    const results = await database.executeAtomically(thenFail ? [...plan.queries, failing] : plan.queries);
+    return results[plan.acceptedResultIndex]?.rows.length ?? 0;
+  };
+  const write = (batchId: string, events: StagedEvent[]) =>
+    run({
       batchId,
       orgId: org.orgId,
       writtenAt: testApp.clock.now().toISOString(),
       events,
       knownTallies: [{ period: '2026-W48', outcome: 'invalid_event', events: 2 }],
     });
-    return database.executeAtomically(plan.queries).then((results) => results[plan.acceptedResultIndex]?.rows.length ?? 0);
-  };
   const state = async () => {
     const { db } = testApp.deps.database;
     const counters = await db.selectFrom('counters').select(['cell_key', 'events', 'bytes']).orderBy('cell_key').execute();
@@ -73,16 +96,8 @@ describe.each(TEST_DIALECTS)('atomic counter writes on %s', (dialect) => {
   });
 
   it('a batch whose last statement fails leaves no counter, guard or tally behind', async () => {
-    const { database } = testApp.deps;
-    const plan = buildBatchWrite(database.db, database.dialect, {
-      batchId: 'batch-x',
-      orgId: org.orgId,
-      writtenAt: testApp.clock.now().toISOString(),
-      events: [stagedEvent(1)],
-      knownTallies: [],
-    });
-    const failing = database.db.insertInto('organizations').values({ id: org.orgId, name: 'dup', sector: 'x', size_band: 'x', country: 'DE', created_at: 'x' }).compile();
-    await expect(database.executeAtomically([...plan.queries, failing])).rejects.toThrow();
+    const input = { batchId: 'batch-x', orgId: org.orgId, writtenAt: testApp.clock.now().toISOString(), events: [stagedEvent(1)], knownTallies: [] };
+    await expect(run(input, true)).rejects.toThrow();
     expect(await state()).toEqual({ counters: [], guards: 0, tallies: {} });
   });
 });

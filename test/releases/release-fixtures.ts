@@ -106,6 +106,7 @@ export async function insertReplayGuards(database: Database, period: string, cou
     period,
     contributor: contributorName(index),
     batch_id: 'test-batch',
+    event_hour: 0,
   }));
   await database.db.insertInto('replay_guards').values(rows).execute();
 }

@@ -51,6 +51,7 @@ describe('release formats for AI supply-chain researchers', () => {
   let releaseId: string;
   let previousId: string;
   let saved: string;
+  let shareReleaseId: string;
 
   beforeAll(async () => {
     testApp = await createTestApp({ config: TEST_RELEASE_CONFIG });
@@ -58,6 +59,7 @@ describe('release formats for AI supply-chain researchers', () => {
     const volume = (result: PeriodReleaseResult) => result.releases.find((release) => release.datasetId === 'ai-transfer-volume')!.id;
     previousId = volume(releases[0]!);
     releaseId = volume(releases[1]!);
+    shareReleaseId = releases[1]!.releases.find((release) => release.datasetId === 'ai-boundary-gap-rates')!.id;
     server = await new Promise<ServerType>((done) => {
       const started = serve({ fetch: testApp.app.fetch, port: 0, hostname: '127.0.0.1' }, () => done(started));
     });
@@ -112,6 +114,28 @@ describe('release formats for AI supply-chain researchers', () => {
     const served = await fetch(`${origin}/v1/releases/${releaseId}/data.parquet`);
     expect(served.headers.get('content-type')).toBe('application/vnd.apache.parquet');
     expect(Buffer.from(await served.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('a package with organization_share verifies, types its values as numbers and states the share estimand', async () => {
+    const shareFolder = mkdtempSync(join(tmpdir(), 'release-shares-'));
+    try {
+      const verified = await runVerify(`${origin}/v1/releases/${shareReleaseId}`, '--save', shareFolder);
+      expect(verified.code, verified.stdout).toBe(0);
+      const shareDescriptor = JSON.parse(readFileSync(join(shareFolder, shareReleaseId, 'datapackage.json'), 'utf8'));
+      expect(shareDescriptor.privacy.shares.estimand).toMatch(/weights organizations equally, not transfers/);
+      expect(shareDescriptor.privacy.shares).toMatchObject({ over: 'gap', maxGroupsPerOrganization: 1, gridUnits: 10_000 });
+      const fields = shareDescriptor.resources.find((resource: { path: string }) => resource.path === 'data.csv').schema.fields as { name: string; type: string }[];
+      expect(fields.find((field) => field.name === 'value')!.type).toBe('number');
+      const rows = parseCsv(readFileSync(join(shareFolder, shareReleaseId, 'data.csv'), 'utf8')).filter((row) => row.measure === 'organization_share');
+      expect(rows).toHaveLength(4);
+      const published = rows.filter((row) => row.status === 'published');
+      if (published.length > 0) {
+        expect(published).toHaveLength(4); // one group: all or none
+        expect(published.reduce((sum, row) => sum + Math.round(Number(row.value) * 10_000), 0)).toBe(10_000);
+      }
+    } finally {
+      rmSync(shareFolder, { recursive: true, force: true });
+    }
   });
 
   it('npm run verify checks the DSSE provenance, and fails when it is altered or missing', async () => {

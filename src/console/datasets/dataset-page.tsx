@@ -98,6 +98,9 @@ function AboutThisData(props: { dataset: CataloguedDataset; periodUnit: string; 
         <dt>Why a value may be missing</dt>
         <dd>
           {`A key is published only when enough organizations contributed to it: at least k = ${dataset.k}, judged on the noisy count so that the decision itself reveals nothing. Otherwise it is shown as "not published: fewer than k organizations". Not published does not mean zero.`}
+          {shares
+            ? ` A share is judged on its group instead (the keys that differ only in ${shareDimensionOf(spec)?.title.toLowerCase() ?? 'the share dimension'}): it can be published where the key's own counts are not, and the other way round.`
+            : ''}
         </dd>
         <dt>Why a key with no organizations can appear</dt>
         <dd>

@@ -51,10 +51,10 @@ function trendOf(
   released: readonly ReleasedPeriod[],
   granularity: PeriodGranularity,
 ) {
-  const choices = trendKeyChoices(dataset, released);
   const wantedMeasure = query.measure;
   const measures = dataset.spec.measures as readonly string[];
   const measure = measures.includes(wantedMeasure ?? '') ? wantedMeasure! : measures[0]!;
+  const choices = trendKeyChoices(dataset, released, measure);
   const byId = new Map(choices.map((choice) => [choice.id, choice]));
   const wanted = [...new Set(query.keys ?? [])].flatMap((id) => byId.get(id) ?? []).slice(0, MAX_TREND_KEYS);
   const keys = wanted.length > 0 ? wanted : choices.slice(0, DEFAULT_TREND_KEYS);

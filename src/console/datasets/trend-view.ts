@@ -85,8 +85,11 @@ function continuousPeriods(released: readonly ReleasedPeriod[], granularity: Per
   return periodsBetween(first.start, last.end, granularity).map((period) => period.id);
 }
 
-/** Every key any of the periods lists, published ones first by how often they were published. */
-export function trendKeyChoices(dataset: CataloguedDataset, released: readonly ReleasedPeriod[]): (TrendKey & { publishedPeriods: number })[] {
+/**
+ * Every key any of the periods lists, the most often published first. "Published" counts the periods
+ * with a value of the measure: a share is published on its group's count, which is not the key's.
+ */
+export function trendKeyChoices(dataset: CataloguedDataset, released: readonly ReleasedPeriod[], measure: string): (TrendKey & { publishedPeriods: number })[] {
   const choices = new Map<string, TrendKey & { publishedPeriods: number; order: number }>();
   for (const entry of released) {
     for (const key of entry.keys) {
@@ -95,7 +98,7 @@ export function trendKeyChoices(dataset: CataloguedDataset, released: readonly R
         choice = { id: key.id, dimensions: key.dimensions, title: keyTitle(dataset, key.dimensions), publishedPeriods: 0, order: choices.size };
         choices.set(key.id, choice);
       }
-      if (key.status === 'published') choice.publishedPeriods += 1;
+      if (key.status === 'published' && key.values[measure]) choice.publishedPeriods += 1;
     }
   }
   return [...choices.values()].sort((a, b) => b.publishedPeriods - a.publishedPeriods || a.order - b.order);

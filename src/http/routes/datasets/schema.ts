@@ -1,6 +1,6 @@
 /** Wire shapes of the catalogue, methodology cards and release listings. */
 import { z } from '@hono/zod-openapi';
-import { keySelectionStatement, MEASURE_UNITS, type CataloguedDataset, type PeriodBudget } from '../../../releases/dataset-catalogue';
+import { keySelectionStatement, MEASURE_UNITS, SHARE_ESTIMAND, type CataloguedDataset, type PeriodBudget } from '../../../releases/dataset-catalogue';
 import type { ConditionSpec, DatasetSpec, Measure } from '../../../datasets/dataset-spec';
 import type { PeriodKindStatement } from '../../../releases/release-configuration';
 import type { ReleaseSummaryRow } from '../../../releases/release-repository';
@@ -294,7 +294,10 @@ export function methodologyView(
         },
       },
       intervals:
-        'Each value comes with its noise standard deviation and a 95% interval [ci95_low, ci95_high]. The interval covers the bounded value (every organization capped at the bounds above) with probability at least 95%; it does not cover the error the bounds themselves introduce, so it is not an interval for the true, unbounded total.',
+        'Each value comes with its noise standard deviation and a 95% interval [ci95_low, ci95_high]. The interval covers the bounded value (every organization capped at the bounds above) with probability at least 95%; it does not cover the error the bounds themselves introduce, so it is not an interval for the true, unbounded total.' +
+        (spec.shares
+          ? ` organization_share values are proportions (0 to 1): ${SHARE_ESTIMAND} Their 95% interval is the Fieller interval for the ratio of the key's noisy share-sum to its group's noisy organization count, so it carries the noise of both.`
+          : ''),
       knownBiases: [...universalBiases(spec, dataset), ...spec.methodology.knownBiases],
       verification:
         'Every release is a Frictionless Data Package signed with Ed25519 (keys at /.well-known/jwks.json). Verify with `npm run verify -- <release URL>` or with openssl; see docs/releases.md.',

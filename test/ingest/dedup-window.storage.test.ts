@@ -1,0 +1,106 @@
+/**
+ * The dedup window (DEDUP_WINDOW_HOURS): a retry within the window is a duplicate, an event older
+ * than the window is rejected with `outside_dedup_window`, the purge removes only guards that left
+ * the window, and no event is ever counted twice, also across a purge. On every dialect (SQLite
+ * runs the prepared-statement path, PostgreSQL the set-based plan).
+ */
+import { Migrator } from 'kysely/migration';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toCount } from '../../src/db/database';
+import { migrations } from '../../src/db/migrations';
+import { createPseudonymizer } from '../../src/secrets/pseudonymizer';
+import { purgeExpiredReplayGuards } from '../../src/ingest/replay-guard-window';
+import { registerConsentingOrg, sendBatch, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
+import { createTestApp, TEST_START, type TestApp } from '../support/test-app';
+import { TEST_DIALECTS } from '../support/test-database';
+
+const HOUR_MS = 3_600_000;
+const WINDOW_HOURS = 24;
+
+describe.each(TEST_DIALECTS)('dedup window on %s', (dialect) => {
+  let testApp: TestApp;
+  let org: ConsentingOrg;
+  beforeEach(async () => {
+    testApp = await createTestApp({ dialect, environment: { DEDUP_WINDOW_HOURS: String(WINDOW_HOURS) } });
+    org = await registerConsentingOrg(testApp);
+  });
+  afterEach(() => testApp.dispose());
+
+  const counted = async () => {
+    const row = await testApp.deps.database.db
+      .selectFrom('counters')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('events'), eb.lit(0)).as('events'))
+      .executeTakeFirstOrThrow();
+    return toCount(row.events);
+  };
+  const guards = async () => (await testApp.deps.database.db.selectFrom('replay_guards').select('event_hash').execute()).length;
+  const at = (hoursAfterStart: number) => new Date(TEST_START.getTime() + hoursAfterStart * HOUR_MS).toISOString();
+
+  it('deduplicates a retry within the window and rejects an event older than the window with its own code', async () => {
+    const event = transferEvent({ eventId: testEventId(1), occurredAt: at(0) });
+    expect((await sendBatch(testApp, org.ingestToken, [event])).json).toMatchObject({ accepted: 1, duplicates: 0 });
+
+    testApp.clock.advance((WINDOW_HOURS - 1) * HOUR_MS);
+    expect((await sendBatch(testApp, org.ingestToken, [event])).json).toMatchObject({ accepted: 0, duplicates: 1, rejected: [] });
+
+    testApp.clock.advance(2 * HOUR_MS);
+    const late = await sendBatch(testApp, org.ingestToken, [event, transferEvent({ eventId: testEventId(2), occurredAt: at(WINDOW_HOURS) })]);
+    expect(late.status).toBe(200);
+    expect(late.json).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(late.json.rejected).toEqual([{ index: 0, code: 'outside_dedup_window', detail: expect.stringMatching(/24 h/) }]);
+    expect(await counted()).toBe(2);
+    const tallies = await testApp.deps.database.db.selectFrom('ingest_tallies').select(['outcome', 'events']).where('org_id', '=', org.orgId).execute();
+    expect(Object.fromEntries(tallies.map((row) => [row.outcome, toCount(row.events)]))).toEqual({ accepted: 2, duplicate: 1, outside_dedup_window: 1 });
+  });
+
+  it('purges only guards that left the window, and an event whose guard is gone is still not counted again', async () => {
+    const early = transferEvent({ eventId: testEventId(1), occurredAt: at(0) });
+    const later = transferEvent({ eventId: testEventId(2), occurredAt: at(10) });
+    testApp.clock.set(new Date(at(10)));
+    expect((await sendBatch(testApp, org.ingestToken, [early, later])).json).toMatchObject({ accepted: 2 });
+
+    // Within the window of both events: nothing to purge.
+    testApp.clock.set(new Date(at(WINDOW_HOURS - 1)));
+    expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(0);
+    expect(await guards()).toBe(2);
+
+    // The early event's hour has left the window; the later one's has not.
+    testApp.clock.set(new Date(at(WINDOW_HOURS + 2)));
+    expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(1);
+    expect(await guards()).toBe(1);
+
+    const replay = await sendBatch(testApp, org.ingestToken, [early, later]);
+    expect(replay.json).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(replay.json.rejected.map((entry: { index: number; code: string }) => [entry.index, entry.code])).toEqual([[0, 'outside_dedup_window']]);
+    expect(await counted()).toBe(2);
+  });
+
+  it('keeps guards stored before migration 0004 effective until the upgrade leaves the window', async () => {
+    const { database } = testApp.deps;
+    const migrator = new Migrator({
+      db: database.db,
+      provider: { getMigrations: async () => migrations },
+      ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+    });
+    expect((await migrator.migrateTo('0003_ingest_tallies_period_index')).error).toBeUndefined();
+    const event = transferEvent({ eventId: testEventId(7), occurredAt: at(0) });
+    const eventHash = createPseudonymizer(testApp.deps.secrets.pseudonymKey).eventHash(org.orgId, testEventId(7));
+    // What the previous release stored for this event (no event hour).
+    await database.db
+      .insertInto('replay_guards')
+      .values({ event_hash: eventHash, period: '2026-W48', contributor: 'contributor-before-upgrade', batch_id: 'old' } as never)
+      .execute();
+    const upgradedAt = Date.now();
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+
+    expect((await sendBatch(testApp, org.ingestToken, [event])).json).toMatchObject({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(await counted()).toBe(0);
+
+    // Within the window after the upgrade the old guard stays; once the upgrade has left it, it goes.
+    testApp.clock.set(new Date(upgradedAt + (WINDOW_HOURS - 1) * HOUR_MS));
+    expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(0);
+    testApp.clock.set(new Date(upgradedAt + (WINDOW_HOURS + 2) * HOUR_MS));
+    expect(await purgeExpiredReplayGuards(testApp.deps)).toBe(1);
+    expect(await guards()).toBe(0);
+  });
+});
