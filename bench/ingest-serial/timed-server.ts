@@ -5,8 +5,10 @@
  *
  * The write is the one atomic unit per batch: `executeAtomically` (the set-based plan), or the
  * synchronous transaction on embedded SQLite where the storage offers one. What is timed is the
- * time the write holds the database, from inside the transaction to its commit, not the time a
- * request waits for the connection first. GET /__bench/stats answers the totals since start, and
+ * time the write holds the database, not the time a request waits for the connection first: for
+ * the set-based plan from inside the transaction to after its commit; for the synchronous
+ * transaction its body (BEGIN IMMEDIATE and COMMIT happen around it, out of reach, so that figure
+ * is a lower bound). GET /__bench/stats answers the totals since start, and
  * POST /__bench/reset zeroes them (after the set-up requests).
  */
 import { serve } from '@hono/node-server';
