@@ -20,7 +20,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { BENCH_ADMIN_TOKEN, benchServerEnv, freshBenchStore } from '../support/bench-server';
 import { collectOutput, freePort, spawnTypeScript, stop, waitForHttp } from '../support/spawned-process';
 import { median } from '../support/statistics';
 
@@ -34,7 +34,6 @@ const { values } = parseArgs({
   },
 });
 
-const ADMIN_TOKEN = `tagg_adm_bench_${'x'.repeat(40)}`;
 const loadGenerator = join(import.meta.dirname, '..', 'ingest', 'load-generator.ts');
 
 /** CPU milliseconds used so far by every PostgreSQL process on this machine (the server is local here). */
@@ -70,7 +69,7 @@ interface RunResult {
 async function call(base: string, path: string, method: string, body?: unknown): Promise<Record<string, any>> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
@@ -79,31 +78,10 @@ async function call(base: string, path: string, method: string, body?: unknown):
 
 async function run(index: number): Promise<RunResult> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-serial-'));
-  let databaseUrl = `file:${join(folder, 'telemetry.sqlite')}`;
-  let schema: string | undefined;
-  if (values['database-url']) {
-    databaseUrl = values['database-url'];
-    schema = `bench_serial_${process.pid}_${index}`;
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-    await client.end();
-  }
+  const store = await freshBenchStore(folder, values['database-url'], `bench_serial_${process.pid}_${index}`);
+  const schema = store.schema;
   const port = await freePort();
-  const server = spawnTypeScript(join(import.meta.dirname, 'timed-server.ts'), [], {
-    APP_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    ...(schema ? { DATABASE_SCHEMA: schema } : {}),
-    DATA_DIR: folder,
-    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-    PSEUDONYM_KEY: 'ab'.repeat(32),
-    SIGNING_KEY: '',
-    INGEST_RATE_PER_MINUTE: '1000000',
-    API_RATE_PER_MINUTE: '1000000',
-    RELEASE_SCHEDULER: 'false',
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-  });
+  const server = spawnTypeScript(join(import.meta.dirname, 'timed-server.ts'), [], { ...benchServerEnv(store, folder), PORT: String(port) });
   let serverLog = '';
   server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
   const base = `http://127.0.0.1:${port}`;

@@ -21,9 +21,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
 import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
 import { migrateToLatest } from '../../src/db/migrations';
+import { BENCH_ADMIN_TOKEN, benchServerEnv, freshBenchStore } from '../support/bench-server';
 import { collectOutput, freePort, peakRssMiB, spawnTypeScript, stop, waitForHttp, waitForLine } from '../support/spawned-process';
 import { seededUniform } from '../support/seeded-random';
 import { median } from '../support/statistics';
@@ -43,7 +43,6 @@ const { values } = parseArgs({
   },
 });
 
-const ADMIN_TOKEN = `tagg_adm_bench_${'x'.repeat(40)}`;
 const root = join(import.meta.dirname, '..', '..');
 const loadArgs = (targets: string[], token: string, seed: number) => [
   '--targets',
@@ -112,7 +111,7 @@ function fillPeriod(file: string, count: number) {
 async function adminCall(base: string, path: string, method: string, body: unknown) {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
@@ -122,31 +121,10 @@ async function adminCall(base: string, path: string, method: string, body: unkno
 async function runOurs(run: number, extraEnv: Record<string, string> = {}, fill = 0): Promise<RunResult> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
   const processCount = Number(values.processes);
-  let schema: string | undefined;
   const sqliteFile = join(folder, 'telemetry.sqlite');
-  let databaseUrl = `file:${sqliteFile}`;
-  if (values['database-url']) {
-    databaseUrl = values['database-url'];
-    schema = `bench_${process.pid}_${run}`;
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-    await client.end();
-  }
-  const env = {
-    APP_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    ...(schema ? { DATABASE_SCHEMA: schema } : {}),
-    DATA_DIR: folder,
-    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-    PSEUDONYM_KEY: 'ab'.repeat(32),
-    SIGNING_KEY: '',
-    INGEST_RATE_PER_MINUTE: '1000000',
-    API_RATE_PER_MINUTE: '1000000',
-    RELEASE_SCHEDULER: 'false',
-    LOG_LEVEL: 'warn',
-    ...extraEnv,
-  };
+  const store = await freshBenchStore(folder, values['database-url'], `bench_${process.pid}_${run}`);
+  const schema = store.schema;
+  const env = { ...benchServerEnv(store, folder), ...extraEnv };
   const servers: ChildProcess[] = [];
   const targets: string[] = [];
   let serverLog = '';

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crowd, insertCounters, publishTestPeriod, TEST_RELEASE_CONFIG } from '../releases/release-fixtures';
 import { type BrowserHarness, expectChartDrawn, openBrowserHarness } from '../support/browser-harness';
+import { parseCsv } from '../support/release-csv';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const ARTIFACTS = 'test-artifacts/datasets-trend';
@@ -19,41 +20,6 @@ const WEEKS = ['2026-W44', '2026-W45', '2026-W47', '2026-W48'];
 /** A key published only in two of the weeks (24 organizations there, none in the others). */
 const SOMETIMES_KEY = 'inference_output~api~cross_organization';
 const SOMETIMES_WEEKS = ['2026-W45', '2026-W48'];
-
-interface CsvRow {
-  [column: string]: string;
-}
-
-/** A small RFC 4180 reader: the `shown` column is quoted where its numbers have thousands separators. */
-function parseCsv(text: string): CsvRow[] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index]!;
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      record.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[index + 1] === '\n') index += 1;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += char;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  const [columns, ...rows] = records;
-  return rows.map((cells) => Object.fromEntries(cells.map((cell, index) => [columns![index]!, cell])));
-}
 
 describe('trend view in Chromium', () => {
   let testApp: TestApp;
