@@ -61,7 +61,6 @@ function outsideDedupWindowDetail(dedupWindowMs: number): string {
   );
 }
 
-
 const MAX_WRITE_ATTEMPTS = 3;
 
 export async function ingestBatch(
