@@ -92,14 +92,17 @@ describe('dataset browser in Chromium', () => {
     expect(about).toMatch(/What is counted[\s\S]*Reading a value[\s\S]*Why a value may be missing[\s\S]*What is guaranteed to an organization/);
     expect(about).toContain('fewer than k organizations');
     expect(about).toContain('Over any 12 months');
-    expect(await page.locator('#about a[href="#methodology"]').count()).toBe(1);
+    expect(await page.locator('#about a[href="#methodology-text"]').count()).toBe(1);
     expect(about).toMatch(/noise alone lifts an empty key's noisy organization count to k/);
     expect(about).toMatch(/never negative[\s\S]*noisy-measurements\.csv/);
     expect(await page.locator('#release-table').textContent()).not.toMatch(/\de[+-]\d/);
     // The methodology is closed too, its summary naming the privacy guarantee; the full text is in the page either way.
     expect(await page.locator('#methodology > summary').textContent()).toMatch(/Methodology[\s\S]*-DP per/);
     expect(await page.locator('#methodology dl').isVisible()).toBe(false);
-    await page.locator('#methodology > summary').click();
+    // The link row's "Methodology" leads into the closed panel, and following it opens the panel: no second tap.
+    await page.locator('nav a', { hasText: /^Methodology$/ }).click();
+    await expect.poll(() => page.locator('#methodology').evaluate((details) => (details as HTMLDetailsElement).open)).toBe(true);
+    expect(await page.locator('#methodology dl').isVisible()).toBe(true);
     expect(await page.locator('#methodology dl').textContent()).toMatch(/Clamp|cap|bounded|At most 10 cells/);
 
     // The download link serves the signed CSV.

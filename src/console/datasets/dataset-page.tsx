@@ -73,7 +73,8 @@ function AboutThisData(props: { dataset: CataloguedDataset; periodUnit: string; 
         <h2 id="about-title">About this data</h2>{' '}
         <span class="summary-line">Every value carries noise; read it with its 95% interval.</span>
       </summary>
-      <dl>
+      {/* Links point inside the closed panel: following them opens it (fragment navigation reveals closed details). */}
+      <dl id="about-text">
         <dt>What is counted</dt>
         <dd>
           {spec.methodology.counted}{' '}
@@ -115,7 +116,7 @@ function AboutThisData(props: { dataset: CataloguedDataset; periodUnit: string; 
         <dd>{props.yearlyGuarantee}</dd>
       </dl>
       <p class="muted">
-        The exact parameters (bounds, noise, budget): <a href="#methodology">methodology</a> below, and the machine-readable card{' '}
+        The exact parameters (bounds, noise, budget): <a href="#methodology-text">methodology</a> below, and the machine-readable card{' '}
         <a href={`/v1/datasets/${spec.id}`}>/v1/datasets/{spec.id}</a>.
       </p>
     </details>
@@ -197,7 +198,7 @@ export function DatasetPage(props: {
             {`Trend over time →`}
           </a>
         ) : null}
-        <a href="#methodology">Methodology</a>
+        <a href="#methodology-text">Methodology</a>
         <a href="#releases">All releases</a>
       </nav>
 
@@ -237,7 +238,7 @@ export function DatasetPage(props: {
           <h2 id="methodology-title">Methodology</h2>{' '}
           <span class="summary-line">{`Bounds, noise and budget: ${plan.accounting.summary}.`}</span>
         </summary>
-      <dl class="stacked">
+      <dl class="stacked" id="methodology-text">
         <dt>What is counted</dt>
         <dd>{spec.methodology.counted}</dd>
         <dt>Privacy unit</dt>

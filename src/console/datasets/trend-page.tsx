@@ -224,7 +224,7 @@ export function TrendPage(props: TrendPageProps) {
         </>
       )}
       <p class="muted">
-        What the numbers mean: <a href={`${base}#about`}>About this data</a>. Every release's own files:{' '}
+        What the numbers mean: <a href={`${base}#about-text`}>About this data</a>. Every release's own files:{' '}
         <a href={`${base}#releases`}>all releases</a>.
       </p>
     </>
