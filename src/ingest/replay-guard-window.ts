@@ -59,10 +59,19 @@ export async function purgeExpiredReplayGuards(deps: Pick<AppDeps, 'database' | 
 }
 
 /**
+ * Stores known to hold no guard from before migration 0004. Only that migration writes such guards,
+ * and it runs before the service serves, so once none is left none comes back: the ingest hot path
+ * stops probing for them.
+ */
+const withoutLegacyGuards = new WeakSet<Kysely<DB>>();
+
+/**
  * The (negated) day of the guards stored before migration 0004, while any are left: the first
- * entry of the key index, so this costs one probe.
+ * entry of the key index, so this costs one probe, and none once they are gone.
  */
 export async function legacyGuardDay(db: Kysely<DB>): Promise<number | undefined> {
+  if (withoutLegacyGuards.has(db)) return undefined;
   const row = await db.selectFrom('replay_guards').select('event_day').where('event_day', '<', 0).orderBy('event_day').limit(1).executeTakeFirst();
+  if (row === undefined) withoutLegacyGuards.add(db);
   return row === undefined ? undefined : Number(row.event_day);
 }
