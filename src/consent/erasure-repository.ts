@@ -62,7 +62,7 @@ export function publishedPeriodsUnchangedGuardQuery(db: Kysely<DB>, published: n
 /** Every period that still holds counters or replay guards and has not been released. */
 export async function listUnreleasedStoredPeriods(db: Kysely<DB>): Promise<string[]> {
   const rows = await db
-    .selectFrom('counters')
+    .selectFrom('coded_counters')
     .select('period')
     .distinct()
     .where(notReleased)
@@ -75,7 +75,7 @@ export async function listUnreleasedStoredPeriods(db: Kysely<DB>): Promise<strin
 export async function listPeriodsHeldBy(db: Kysely<DB>, dialect: DialectName, targets: ErasureTargets): Promise<string[]> {
   if (targets.contributors.length === 0) return [];
   const rows = await db
-    .selectFrom('counters')
+    .selectFrom('coded_counters')
     .select('period')
     .distinct()
     .where(targeted(dialect, targets))
@@ -143,7 +143,7 @@ export function erasureQueries(db: Kysely<DB>, dialect: DialectName, input: Eras
       rows_removed:
         input.targets.contributors.length === 0
           ? 0
-          : sql<number>`(SELECT count(*) FROM counters WHERE ${targeted(dialect, input.targets)} AND ${notReleased})
+          : sql<number>`(SELECT count(*) FROM coded_counters WHERE ${targeted(dialect, input.targets)} AND ${notReleased})
               + (SELECT count(*) FROM replay_guards WHERE ${targeted(dialect, input.targets)} AND ${notReleased})`,
       releases_including: JSON.stringify(input.releasesIncluding),
     })
@@ -158,7 +158,7 @@ export function erasureQueries(db: Kysely<DB>, dialect: DialectName, input: Eras
     guard,
     receipt,
     tallies,
-    db.deleteFrom('counters').where(targeted(dialect, input.targets)).where(notReleased).compile(),
+    db.deleteFrom('coded_counters').where(targeted(dialect, input.targets)).where(notReleased).compile(),
     db.deleteFrom('replay_guards').where(targeted(dialect, input.targets)).where(notReleased).compile(),
   ];
 }

@@ -58,8 +58,9 @@ export interface ConsentsTable {
 }
 
 /**
- * One row per (period, contributor pseudonym, generalized cell). The cell columns are the
- * generalized event; `events` and `bytes` are the only measures kept.
+ * The `counters` view (migration 0005): the stored counters with their cell columns decoded, one row
+ * per (period, contributor pseudonym, generalized cell). `events` and `bytes` are the only measures
+ * kept. Read it to see counters as values; writes go to `coded_counters`.
  */
 export interface CountersTable {
   period: string;
@@ -89,10 +90,28 @@ export interface CountersTable {
   integrity_evidence: string;
   attestation_kind: string;
   chain_of_custody: string;
-  /** The cell columns' values joined by '|', in COUNTER_CELL_COLUMNS order: the compact primary key. */
-  cell_key: string;
   events: BigCount;
   bytes: BigCount;
+}
+
+/**
+ * The stored counters: one narrow row per (period, contributor, generalized cell), every cell column
+ * an integer. Flag columns hold the flag; every other cell column `<column>_id` holds the id of its
+ * value in `counter_values`. The key is (period, contributor, the twenty-four cell columns), in
+ * CODED_COUNTER_COLUMNS order; clustered on it on SQLite and D1 (WITHOUT ROWID).
+ */
+export type CodedCountersTable = { period: string; contributor: string; events: BigCount; bytes: BigCount } & Record<CodedCounterColumn, number>;
+
+/**
+ * Every text value a counter cell column has held: (column, value) -> a small integer id, never
+ * deleted and never renumbered, so an id means the same value for as long as the database lives.
+ * It holds vocabulary values only (what generalization produces), never a combination of them, so
+ * it says nothing about any organization.
+ */
+export interface CounterValuesTable {
+  id: ColumnType<number, never, never>;
+  column_name: string;
+  value: string;
 }
 
 /** Replay protection: keyed hash of (organization, event id). Deleted with the period's counters. */
@@ -200,6 +219,8 @@ export interface DB {
   api_keys: ApiKeysTable;
   consents: ConsentsTable;
   counters: CountersTable;
+  coded_counters: CodedCountersTable;
+  counter_values: CounterValuesTable;
   replay_guards: ReplayGuardsTable;
   ingest_tallies: IngestTalliesTable;
   audit_log: AuditLogTable;
@@ -247,6 +268,7 @@ export const COUNTER_CELL_COLUMNS = [
   'chain_of_custody',
 ] as const satisfies readonly (keyof CountersTable)[];
 
+
 export type CounterCellColumn = (typeof COUNTER_CELL_COLUMNS)[number];
 
 /** Cell columns holding 0/1 flags (stored as integers); the others hold vocabulary strings. */
@@ -263,3 +285,17 @@ export const COUNTER_FLAG_COLUMNS: ReadonlySet<CounterCellColumn> = new Set<Coun
   'hash_verified',
   'signature_verified',
 ]);
+
+/** A cell column's name in `coded_counters`: the flag itself, or the id of the value (`<column>_id`). */
+export type CodedCounterColumn = {
+  [C in CounterCellColumn]: C extends 'cross_org' | 'mfa' | 'sso' | 'link_expiry' | 'download_limit' | 'ip_allowlist' | 'watermark' | 'dlp_scan' | 'customer_managed_keys' | 'hash_verified' | 'signature_verified'
+    ? C
+    : `${C}_id`;
+}[CounterCellColumn];
+
+export function codedCounterColumn(column: CounterCellColumn): CodedCounterColumn {
+  return (COUNTER_FLAG_COLUMNS.has(column) ? column : `${column}_id`) as CodedCounterColumn;
+}
+
+/** The cell columns of `coded_counters`, in key order (the order of COUNTER_CELL_COLUMNS). */
+export const CODED_COUNTER_COLUMNS: readonly CodedCounterColumn[] = COUNTER_CELL_COLUMNS.map(codedCounterColumn);

@@ -9,16 +9,26 @@
  * transaction's uncommitted key, then skips it), finds the guard owned by another batch and
  * counts nothing.
  *
- * Rows travel as two JSON array parameters (D1 allows only 100 bound parameters per statement):
- * the batch's distinct cells, and its events as [hash, period, contributor, cell index, bytes].
- * Events of one batch mostly repeat a few cells, so counters are upserted once per distinct cell.
+ * Rows travel as JSON array parameters (D1 allows only 100 bound parameters per statement): the
+ * batch's distinct cells, its events as [hash, period, contributor, cell index, bytes], and the
+ * distinct text values of its cells. Events of one batch mostly repeat a few cells, so counters are
+ * upserted once per distinct cell.
+ *
+ * Counters are stored coded (migration 0005): each text cell value as its id in `counter_values`.
+ * The write first inserts the batch's values that have no id yet (ON CONFLICT DO NOTHING, in
+ * (column, value) order), then the counter upsert looks each id up by (column, value) inside the
+ * statement, so no statement waits for another's result (D1 batch()). On PostgreSQL a concurrent
+ * batch inserting the same value makes this one wait for its commit, and the next statement, with a
+ * fresh READ COMMITTED snapshot, sees the id: one id per value whoever writes first. Ids are looked
+ * up inside every write, never remembered across writes, so nothing can use a stale id. Values are
+ * never deleted: they are vocabulary words, not anyone's data.
  * Positional arrays rather than objects, read through SQLite's jsonb_each (binary JSON: each
  * element access skips re-parsing text), keep the extraction cheap. Every statement
  * orders rows by key so that concurrent batches take row locks in the same order.
  */
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectName, SynchronousSqlite } from '../db/database';
-import { COUNTER_CELL_COLUMNS, COUNTER_FLAG_COLUMNS, type DB } from '../db/schema';
+import { CODED_COUNTER_COLUMNS, COUNTER_CELL_COLUMNS, COUNTER_FLAG_COLUMNS, type DB } from '../db/schema';
 import { RESEARCH_SCOPE } from '../consent/consent-coverage';
 import type { GeneralizedCell } from './generalize';
 
@@ -54,7 +64,6 @@ const CELL_COLUMNS: readonly JsonColumn[] = [
   ['ci', 'integer'],
   ['p', 'text'],
   ['c', 'text'],
-  ['cell_key', 'text'],
   ...COUNTER_CELL_COLUMNS.map((column): JsonColumn => [column, COUNTER_FLAG_COLUMNS.has(column) ? 'integer' : 'text']),
 ];
 
@@ -81,8 +90,24 @@ function jsonRows(dialect: DialectName, json: string, columns: readonly JsonColu
   return sql`(${jsonRowsSelect(dialect, json, columns)}) AS ${sql.raw(alias)}`;
 }
 
-const cellColumnList = sql.raw(COUNTER_CELL_COLUMNS.join(', '));
-const stagedCellColumnList = sql.raw(COUNTER_CELL_COLUMNS.map((column) => `k.${column}`).join(', '));
+/** A text cell value as [column, value]. */
+const VALUE_COLUMNS: readonly JsonColumn[] = [
+  ['n', 'text'],
+  ['v', 'text'],
+];
+
+/** The cell columns that store a value id rather than the value (every one but the flags). */
+const TEXT_CELL_COLUMNS = COUNTER_CELL_COLUMNS.filter((column) => !COUNTER_FLAG_COLUMNS.has(column));
+
+const codedColumnList = sql.raw(CODED_COUNTER_COLUMNS.join(', '));
+/** The staged cell's columns as stored: flags as they are, text values as their ids (found by the unique (column, value) key). */
+const stagedCodedColumnList = sql.raw(
+  COUNTER_CELL_COLUMNS.map((column) =>
+    COUNTER_FLAG_COLUMNS.has(column) ? `k.${column}` : `(SELECT v.id FROM counter_values v WHERE v.column_name = '${column}' AND v.value = k.${column})`,
+  ).join(', '),
+);
+/** ORDER BY the coded key's positions (period, contributor, the cell columns): concurrent batches lock rows in one order. */
+const codedKeyOrder = sql.raw(Array.from({ length: CODED_COUNTER_COLUMNS.length + 2 }, (_, index) => String(index + 1)).join(', '));
 
 export interface BatchWritePlan {
   queries: CompiledQuery[];
@@ -94,19 +119,23 @@ function stageCells(events: readonly StagedEvent[]) {
   const cellIndexByKey = new Map<string, number>();
   const cells: unknown[][] = [];
   const stagedEvents: unknown[][] = [];
+  const values = new Map<string, [string, string]>();
   for (const event of events) {
-    const values = COUNTER_CELL_COLUMNS.map((column) => event.cell[column]);
-    const cellKey = values.join('|');
-    const key = `${event.period}|${event.contributor}|${cellKey}`;
+    const cellValues = COUNTER_CELL_COLUMNS.map((column) => event.cell[column]);
+    const key = `${event.period}|${event.contributor}|${cellValues.join('|')}`;
     let index = cellIndexByKey.get(key);
     if (index === undefined) {
       index = cells.length;
       cellIndexByKey.set(key, index);
-      cells.push([index, event.period, event.contributor, cellKey, ...values]);
+      cells.push([index, event.period, event.contributor, ...cellValues]);
+      for (const column of TEXT_CELL_COLUMNS) {
+        const value = String(event.cell[column]);
+        values.set(`${column}\u0000${value}`, [column, value]);
+      }
     }
     stagedEvents.push([event.eventHash, event.period, event.contributor, index, event.sizeBytes, event.eventDay]);
   }
-  return { cells: JSON.stringify(cells), events: JSON.stringify(stagedEvents) };
+  return { cells: JSON.stringify(cells), events: JSON.stringify(stagedEvents), values: JSON.stringify([...values.values()]) };
 }
 
 export interface BatchWriteInput {
@@ -152,6 +181,15 @@ export function buildBatchWrite(db: Kysely<DB>, dialect: DialectName, input: Bat
           ON CONFLICT (event_day, event_hash) DO NOTHING
           RETURNING event_hash`.compile(db),
     );
+    // The cells' text values that have no id yet (see the module comment). The NOT EXISTS spares
+    // PostgreSQL's identity a number per value already known.
+    queries.push(
+      sql`INSERT INTO counter_values (column_name, value)
+          SELECT x.n, x.v FROM ${jsonRows(dialect, staged.values, VALUE_COLUMNS, 'x')}
+          WHERE ${consentStillActive} AND NOT EXISTS (SELECT 1 FROM counter_values v WHERE v.column_name = x.n AND v.value = x.v)
+          ORDER BY x.n, x.v
+          ON CONFLICT (column_name, value) DO NOTHING`.compile(db),
+    );
     // Both inputs are materialized once: as plain subqueries SQLite would re-read the JSON of one
     // side for every row of the other. This batch's guards are found by primary key (one probe per
     // staged event), so the guards need no index on the batch id.
@@ -163,13 +201,13 @@ export function buildBatchWrite(db: Kysely<DB>, dialect: DialectName, input: Bat
                  WHERE EXISTS (SELECT 1 FROM replay_guards g WHERE g.event_day = e.eh AND g.event_hash = e.h AND g.batch_id = ${input.batchId})
                  GROUP BY e.ci
                )
-          INSERT INTO counters (period, contributor, cell_key, ${cellColumnList}, events, bytes)
-          SELECT k.p, k.c, k.cell_key, ${stagedCellColumnList}, fresh.events, fresh.bytes
+          INSERT INTO coded_counters (period, contributor, ${codedColumnList}, events, bytes)
+          SELECT k.p, k.c, ${stagedCodedColumnList}, fresh.events, fresh.bytes
           FROM fresh JOIN k ON k.ci = fresh.ci
           WHERE true
-          ORDER BY k.p, k.c, k.cell_key
-          ON CONFLICT (period, contributor, cell_key)
-          DO UPDATE SET events = counters.events + excluded.events, bytes = counters.bytes + excluded.bytes`.compile(db),
+          ORDER BY ${codedKeyOrder}
+          ON CONFLICT (period, contributor, ${codedColumnList})
+          DO UPDATE SET events = coded_counters.events + excluded.events, bytes = coded_counters.bytes + excluded.bytes`.compile(db),
     );
     queries.push(
       upsertTallies(sql`SELECT ${input.orgId}, g.period, 'accepted', count(*) FROM ${events(staged.events)}
@@ -214,10 +252,12 @@ const CONSENT_STILL_ACTIVE_SQL = `SELECT EXISTS (
 const INSERT_GUARD_SQL = `INSERT INTO replay_guards (event_day, event_hash, period, contributor, batch_id)
   VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_day, event_hash) DO NOTHING`;
 const LEGACY_GUARD_SQL = 'SELECT 1 AS found FROM replay_guards WHERE event_day = ? AND event_hash = ?';
-const UPSERT_COUNTER_SQL = `INSERT INTO counters (period, contributor, cell_key, ${COUNTER_CELL_COLUMNS.join(', ')}, events, bytes)
-  VALUES (${Array.from({ length: COUNTER_CELL_COLUMNS.length + 5 }, () => '?').join(', ')})
-  ON CONFLICT (period, contributor, cell_key)
-  DO UPDATE SET events = counters.events + excluded.events, bytes = counters.bytes + excluded.bytes`;
+const UPSERT_COUNTER_SQL = `INSERT INTO coded_counters (period, contributor, ${CODED_COUNTER_COLUMNS.join(', ')}, events, bytes)
+  VALUES (${Array.from({ length: CODED_COUNTER_COLUMNS.length + 4 }, () => '?').join(', ')})
+  ON CONFLICT (period, contributor, ${CODED_COUNTER_COLUMNS.join(', ')})
+  DO UPDATE SET events = coded_counters.events + excluded.events, bytes = coded_counters.bytes + excluded.bytes`;
+const FIND_VALUE_SQL = 'SELECT id FROM counter_values WHERE column_name = ? AND value = ?';
+const INSERT_VALUE_SQL = 'INSERT INTO counter_values (column_name, value) VALUES (?, ?) ON CONFLICT (column_name, value) DO NOTHING';
 const UPSERT_TALLY_SQL = `INSERT INTO ingest_tallies (org_id, period, outcome, events) VALUES (?, ?, ?, ?)
   ON CONFLICT (org_id, period, outcome) DO UPDATE SET events = ingest_tallies.events + excluded.events`;
 
@@ -227,7 +267,9 @@ const UPSERT_TALLY_SQL = `INSERT INTO ingest_tallies (org_id, period, outcome, e
  * an event is new and no statement has to find this batch's guards again. The outcome is the same
  * as the set-based plan's: consent re-checked at the write time (if it ended, only the known
  * rejection tallies are stored), a guard per new event, counters per distinct cell of the new
- * events, accepted and duplicate tallies per period. Returns the number of newly accepted events.
+ * events, accepted and duplicate tallies per period. Value ids are looked up (and missing ones
+ * inserted) inside the transaction, once per distinct value of the batch. Returns the number of
+ * newly accepted events.
  */
 export function writeBatchSynchronously(sqlite: SynchronousSqlite, input: BatchWriteInput): number {
   const tallies = new Map<string, TallyIncrement>();
@@ -245,6 +287,28 @@ export function writeBatchSynchronously(sqlite: SynchronousSqlite, input: BatchW
       .get(input.orgId, RESEARCH_SCOPE, input.writtenAt, input.writtenAt, input.writtenAt) as { active: number };
     if (active) {
       const insertGuard = sqlite.prepare(INSERT_GUARD_SQL);
+      const valueIds = new Map<string, number>();
+      const findValue = sqlite.prepare(FIND_VALUE_SQL);
+      const insertValue = sqlite.prepare(INSERT_VALUE_SQL);
+      const valueId = (column: string, value: string): number => {
+        const key = `${column}\u0000${value}`;
+        let id = valueIds.get(key);
+        if (id === undefined) {
+          let found = findValue.get(column, value) as { id: number } | undefined;
+          if (found === undefined) {
+            insertValue.run(column, value);
+            found = findValue.get(column, value) as { id: number };
+          }
+          id = found.id;
+          valueIds.set(key, id);
+        }
+        return id;
+      };
+      const codeCell = (values: readonly unknown[]) =>
+        values.map((value, index) => {
+          const column = COUNTER_CELL_COLUMNS[index]!;
+          return COUNTER_FLAG_COLUMNS.has(column) ? value : valueId(column, String(value));
+        });
       const cells = new Map<string, { row: unknown[]; events: number; bytes: number }>();
       const legacyGuard = input.legacyGuardDay === undefined ? undefined : sqlite.prepare(LEGACY_GUARD_SQL);
       for (const event of input.events) {
@@ -255,9 +319,8 @@ export function writeBatchSynchronously(sqlite: SynchronousSqlite, input: BatchW
         accepted += 1;
         addTally(event.period, 'accepted', 1);
         const values = COUNTER_CELL_COLUMNS.map((column) => event.cell[column]);
-        const cellKey = values.join('|');
-        const key = `${event.period}|${event.contributor}|${cellKey}`;
-        const cell = cells.get(key) ?? { row: [event.period, event.contributor, cellKey, ...values], events: 0, bytes: 0 };
+        const key = `${event.period}|${event.contributor}|${values.join('|')}`;
+        const cell = cells.get(key) ?? { row: [event.period, event.contributor, ...codeCell(values)], events: 0, bytes: 0 };
         cell.events += 1;
         cell.bytes += event.sizeBytes;
         cells.set(key, cell);

@@ -3,27 +3,26 @@
  * one row per (contributor, dataset cell) with the contributor's transfers and bytes in that cell.
  *
  * Why one pass in primary-key order rather than a GROUP BY per dataset: the counters table already
- * holds one row per (contributor, full cell), and its primary key (period, contributor, cell_key)
+ * holds one row per (contributor, full cell), and its primary key (period, contributor, cell columns)
  * hands rows over grouped by contributor with no sort. A GROUP BY per dataset makes the database
  * build a temporary B-tree per dataset, which measured slower than reading the rows once and merging
  * per contributor here (docs/releases.md has the figures).
  *
- * Why the database hands over one small number per dataset instead of the cell columns: a dataset
- * reads a few of the twenty-four cell columns, and each of those holds one of a few vocabulary
- * values. The query codes each row, per dataset, as the mixed-radix number of those columns' value
- * positions (`projectionCodeSql`); the cells of a code are worked out once, by the dataset's own
- * mapper on the decoded values, and remembered. Handing millions of rows' strings from the driver
- * to JavaScript and mapping each was most of a release's time (docs/benchmarks.md, Release). A stored
- * value outside the vocabulary gets its own code, decoded to a value no spec names, so the mapper
- * treats it as it would the stored value: no dimension maps it and no `in` filter lists it.
+ * Why no string reaches JavaScript but the contributor: counters are stored coded (migration 0005),
+ * every cell column an integer (a flag, or the id of a text value in `counter_values`). The small
+ * table of value ids is read first; each dataset then codes a row as the mixed-radix number of the
+ * vocabulary positions of the few columns it reads, with array lookups on those integers. The cells
+ * of a code are worked out once, by the dataset's own mapper on the decoded values, and remembered.
+ * A stored value outside the vocabulary gets its own position, decoded to a value no spec names, so
+ * the mapper treats it as it would the stored value: no dimension maps it and no `in` filter lists it.
  *
  * Rows are read in pages of whole contributors (about `rowsPerPage` rows each, bounded by a key
  * read first), so no single query result is large (D1 limits response sizes) and, on SQLite, other
  * requests get the connection between pages.
  */
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { toCount } from '../db/database';
-import type { CounterCellColumn, DB } from '../db/schema';
+import { type CodedCounterColumn, type CounterCellColumn, codedCounterColumn, COUNTER_FLAG_COLUMNS, type DB } from '../db/schema';
 import { COUNTER_COLUMN_VALUES, type CellValue } from '../datasets/counter-column-vocabulary';
 import type { ContributionRow } from '../privacy';
 import type { DatasetCellMapper, RowMapper } from './dataset-cells';
@@ -40,7 +39,7 @@ export interface DatasetReader {
 
 export async function countPeriodCounters(db: Kysely<DB>, period: string): Promise<number> {
   const row = await db
-    .selectFrom('counters')
+    .selectFrom('coded_counters')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('period', '=', period)
     .executeTakeFirstOrThrow();
@@ -70,15 +69,28 @@ export function rowProjectionOf(mapper: DatasetCellMapper): RowProjection {
   return { columns, values, strides };
 }
 
-/** The SQL that codes a counter row for one dataset (see the module comment); the same on every dialect. */
-export function projectionCodeSql(projection: RowProjection): RawBuilder<number> {
-  if (projection.columns.length === 0) return sql<number>`0`;
-  const terms = projection.columns.map((column, index) => {
-    const listed = projection.values[index]!.slice(0, -1);
-    const whens = listed.map((value, position) => sql`when ${sql.lit(value)} then ${sql.lit(position)}`);
-    return sql`(case ${sql.ref(column)} ${sql.join(whens, sql` `)} else ${sql.lit(listed.length)} end) * ${sql.lit(projection.strides[index]!)}`;
+/** Where each stored value of a column sits in a projection's value list: by value id, or by flag. */
+type PositionOf = (stored: number) => number;
+
+/**
+ * Per column of the projection, the stored integer's position in that column's value list: text
+ * columns look the value id up in the value table read for this release, flags look themselves up.
+ */
+function positionsOf(projection: RowProjection, valueIds: ReadonlyMap<string, ReadonlyMap<number, string>>): PositionOf[] {
+  return projection.columns.map((column, index) => {
+    const values = projection.values[index]!;
+    const unlisted = values.length - 1;
+    if (COUNTER_FLAG_COLUMNS.has(column)) {
+      const positions = new Map<number, number>(values.slice(0, -1).map((value, position) => [Number(value), position]));
+      return (stored) => positions.get(stored) ?? unlisted;
+    }
+    const byId: number[] = [];
+    for (const [id, value] of valueIds.get(column) ?? []) {
+      const position = values.indexOf(value);
+      byId[id] = position < 0 ? unlisted : position;
+    }
+    return (stored) => byId[stored] ?? unlisted;
   });
-  return sql<number>`${sql.join(terms, sql` + `)}`;
 }
 
 /** A code's dataset cells, worked out by the mapper on the decoded values and remembered. */
@@ -102,11 +114,22 @@ function cellsOfCode(projection: RowProjection, mapper: DatasetCellMapper): (cod
   };
 }
 
+/** The value table, by column then id: small (the vocabulary words stored so far). */
+async function readValueIds(db: Kysely<DB>): Promise<Map<string, Map<number, string>>> {
+  const byColumn = new Map<string, Map<number, string>>();
+  for (const row of await db.selectFrom('counter_values').select(['id', 'column_name', 'value']).execute()) {
+    let ids = byColumn.get(row.column_name);
+    if (ids === undefined) byColumn.set(row.column_name, (ids = new Map()));
+    ids.set(Number(row.id), row.value);
+  }
+  return byColumn;
+}
+
 /** The last contributor of the next page: the one holding the `rows`-th row after `after`, or none when fewer rows are left. */
 async function pageEndContributor(db: Kysely<DB>, period: string, after: string | undefined, rows: number): Promise<string | undefined> {
-  let query = db.selectFrom('counters').select('contributor').where('period', '=', period);
+  let query = db.selectFrom('coded_counters').select('contributor').where('period', '=', period);
   if (after !== undefined) query = query.where('contributor', '>', after);
-  const row = await query.orderBy('contributor').orderBy('cell_key').limit(1).offset(rows - 1).executeTakeFirst();
+  const row = await query.orderBy('contributor').limit(1).offset(rows - 1).executeTakeFirst();
   return row?.contributor;
 }
 
@@ -121,10 +144,13 @@ export async function readPeriodContributions(
   options: { rowsPerPage?: number; onPage?: (rowsRead: number) => void } = {},
 ): Promise<number> {
   const rowsPerPage = options.rowsPerPage ?? DEFAULT_ROWS_PER_PAGE;
+  const valueIds = await readValueIds(db);
   const projections = readers.map((reader) => rowProjectionOf(reader.mapper));
   const cellsOf = readers.map((reader, index) => cellsOfCode(projections[index]!, reader.mapper));
-  const codeNames = projections.map((_, index) => `d${index}`);
-  const codeColumns = projections.map((projection, index) => projectionCodeSql(projection).as(codeNames[index]!));
+  const positions = projections.map((projection) => positionsOf(projection, valueIds));
+  // Only the columns some dataset reads leave the database.
+  const selected: CodedCounterColumn[] = [...new Set(projections.flatMap((projection) => projection.columns.map(codedCounterColumn)))];
+  const slotsOf = projections.map((projection) => projection.columns.map((column) => codedCounterColumn(column)));
   // Per dataset, the current contributor's totals by cell number, and which cells were touched:
   // several counter rows (and several flags of one row) can land in the same dataset cell.
   const pending = readers.map((reader) => ({
@@ -152,14 +178,10 @@ export async function readPeriodContributions(
   let rowsRead = 0;
   for (;;) {
     const end = await pageEndContributor(db, period, after, rowsPerPage);
-    let query = db
-      .selectFrom('counters')
-      .select(['contributor', 'events', 'bytes'])
-      .select(codeColumns)
-      .where('period', '=', period);
+    let query = db.selectFrom('coded_counters').select(['contributor', 'events', 'bytes', ...selected]).where('period', '=', period);
     if (after !== undefined) query = query.where('contributor', '>', after);
     if (end !== undefined) query = query.where('contributor', '<=', end);
-    const page = (await query.orderBy('contributor').orderBy('cell_key').execute()) as unknown as Record<string, string | number>[];
+    const page = (await query.orderBy('contributor').execute()) as unknown as Record<string, string | number>[];
     for (const record of page) {
       const rowContributor = record.contributor as string;
       if (rowContributor !== contributor) {
@@ -169,7 +191,12 @@ export async function readPeriodContributions(
       const count = toCount(record.events!);
       const bytes = toCount(record.bytes!);
       for (let index = 0; index < readers.length; index += 1) {
-        const cells = cellsOf[index]!(Number(record[codeNames[index]!]));
+        const slots = slotsOf[index]!;
+        const positionOf = positions[index]!;
+        const strides = projections[index]!.strides;
+        let code = 0;
+        for (let slot = 0; slot < slots.length; slot += 1) code += positionOf[slot]!(record[slots[slot]!] as number) * strides[slot]!;
+        const cells = cellsOf[index]!(code);
         if (cells.length === 0) continue;
         const { counts, bytes: byteTotals, seen, touched } = pending[index]!;
         for (const cell of cells) {

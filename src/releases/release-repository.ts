@@ -56,7 +56,7 @@ export function listPeriodReleases(db: Kysely<DB>): Promise<PeriodReleaseRow[]> 
 
 /** Periods that still hold counters, oldest first. */
 export async function listPeriodsWithCounters(db: Kysely<DB>): Promise<string[]> {
-  const rows = await db.selectFrom('counters').select('period').distinct().orderBy('period').execute();
+  const rows = await db.selectFrom('coded_counters').select('period').distinct().orderBy('period').execute();
   return rows.map((row) => row.period);
 }
 
@@ -196,14 +196,14 @@ export function completePeriodQuery(db: Kysely<DB>, period: string, completedAt:
  */
 export async function deletePeriodCountersChunk(db: Kysely<DB>, period: string, rows: number): Promise<number> {
   const last = await db
-    .selectFrom('counters')
+    .selectFrom('coded_counters')
     .select('contributor')
     .where('period', '=', period)
     .orderBy('contributor')
     .limit(1)
     .offset(Math.max(0, rows - 1))
     .executeTakeFirst();
-  let query = db.deleteFrom('counters').where('period', '=', period);
+  let query = db.deleteFrom('coded_counters').where('period', '=', period);
   // Fewer than `rows` rows left: the chunk is the rest of the period.
   if (last) query = query.where('contributor', '<=', last.contributor);
   const result = await query.executeTakeFirst();
@@ -220,7 +220,7 @@ export async function deletePeriodReplayGuardsChunk(db: Kysely<DB>, period: stri
 /** Whether the period still holds counters or replay guards. */
 export async function periodHoldsData(db: Kysely<DB>, period: string): Promise<boolean> {
   const [counter, guard] = await Promise.all([
-    db.selectFrom('counters').select('period').where('period', '=', period).limit(1).executeTakeFirst(),
+    db.selectFrom('coded_counters').select('period').where('period', '=', period).limit(1).executeTakeFirst(),
     db.selectFrom('replay_guards').select('period').where('period', '=', period).limit(1).executeTakeFirst(),
   ]);
   return counter !== undefined || guard !== undefined;
@@ -234,7 +234,7 @@ export async function listReleasedPeriodsWithData(db: Kysely<DB>): Promise<strin
     .where('p.status', '=', PERIOD_STATUS.completed)
     .where(({ or, exists, selectFrom }) =>
       or([
-        exists(selectFrom('counters as c').select('c.period').whereRef('c.period', '=', 'p.period')),
+        exists(selectFrom('coded_counters as c').select('c.period').whereRef('c.period', '=', 'p.period')),
         exists(selectFrom('replay_guards as g').select('g.period').whereRef('g.period', '=', 'p.period')),
       ]),
     )

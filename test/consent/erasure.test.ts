@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/audit-verification';
+import { insertCounterRows } from '../support/counter-rows';
 import { registerConsentingOrg, type ConsentingOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, createTestApp, requestJson, type TestApp } from '../support/test-app';
 import { TEST_DIALECTS } from '../support/test-database';
@@ -116,10 +117,8 @@ describe.each(TEST_DIALECTS)('revocation erases unreleased contributions on %s',
       .where('contributor', '=', contributorOf(testApp, beta.orgId, LATE_PERIOD))
       .limit(1)
       .executeTakeFirstOrThrow();
-    await testApp.deps.database.db
-      .insertInto('counters')
-      .values({ ...template, contributor: straggler, events: Number(template.events), bytes: Number(template.bytes) })
-      .execute();
+    const { period, contributor: _, events, bytes, ...cell } = template;
+    await insertCounterRows(testApp.deps.database, [{ period, contributor: straggler, cell, events: Number(events), bytes: Number(bytes) }]);
     const sweep = await revoke(alpha.orgId);
     expect(sweep.json.revokedConsentIds).toEqual([]);
     expect(sweep.json.erasure).toMatchObject({ consentId: null, periods: [LATE_PERIOD], rowsRemoved: 1 });

@@ -12,6 +12,7 @@ import { migrateToLatest, migrations } from '../../src/db/migrations';
 import { buildBatchWrite } from '../../src/ingest/counter-writes';
 import { generalizeEvent } from '../../src/ingest/generalize';
 import { minimizedEventSchema } from '../../src/ingest/event-schema';
+import { insertCounterRows } from '../support/counter-rows';
 import { transferEvent } from '../support/fixtures';
 import { createTestDatabase, type TestDatabase, TEST_DIALECTS } from '../support/test-database';
 
@@ -43,10 +44,15 @@ describe.each(TEST_DIALECTS)('migration 0002 (contract version 2 dimensions) on 
     await sql`insert into counters (period, contributor, cell_key, ${columnList}, events, bytes)
               values ('2026-W48', 'contributor-a', ${oldKey}, ${values}, 5, 100)`.execute(testDatabase.database.db);
 
+    // The key as 0002 leaves it (migration 0005 replaces it by the coded cell columns).
+    expect((await migrator.migrateTo('0004_replay_guard_window')).error).toBeUndefined();
+    const keyed = await sql<{ cell_key: string }>`select cell_key from counters`.execute(testDatabase.database.db);
+    expect(keyed.rows.map((entry) => entry.cell_key)).toEqual([COUNTER_CELL_COLUMNS.map((column) => cell[column]).join('|')]);
+
     await migrateToLatest(testDatabase.database.db, testDatabase.searchPath);
     const [row] = await testDatabase.database.db.selectFrom('counters').selectAll().execute();
     expect(row).toMatchObject({ artifact_class: 'unknown', integrity_evidence: 'unknown', attestation_kind: 'unknown', chain_of_custody: 'unknown' });
-    expect(row?.cell_key).toBe(COUNTER_CELL_COLUMNS.map((column) => cell[column]).join('|'));
+    expect(row).toMatchObject(cell);
 
     // A version 1 event of the same cell after the upgrade lands in that row.
     const plan = buildBatchWrite(testDatabase.database.db, testDatabase.database.dialect, {
@@ -58,7 +64,7 @@ describe.each(TEST_DIALECTS)('migration 0002 (contract version 2 dimensions) on 
     });
     // The consent re-check inside the write needs a consent row; without one the write stores nothing,
     // so the row count is checked through the upsert statement alone.
-    const upsert = plan.queries[1]!;
+    const upsert = plan.queries.find((query) => query.sql.includes('INSERT INTO coded_counters'))!;
     await sql`insert into replay_guards (event_hash, period, contributor, batch_id, event_day) values ('h1', '2026-W48', 'contributor-a', 'batch-after-upgrade', 0)`.execute(
       testDatabase.database.db,
     );
@@ -69,10 +75,7 @@ describe.each(TEST_DIALECTS)('migration 0002 (contract version 2 dimensions) on 
 
   it('refuses to migrate down while version 2 events are stored', async () => {
     const cell = { ...v1Cell(), artifact_class: 'dataset', integrity_evidence: 'checksum_verified', attestation_kind: 'not_applicable', chain_of_custody: 'recorded' };
-    await testDatabase.database.db
-      .insertInto('counters')
-      .values({ ...(cell as Record<string, string | number>), period: '2026-W48', contributor: 'c', cell_key: COUNTER_CELL_COLUMNS.map((column) => cell[column]).join('|'), events: 1, bytes: 1 } as never)
-      .execute();
+    await insertCounterRows(testDatabase.database, [{ period: '2026-W48', contributor: 'c', cell, events: 1, bytes: 1 }]);
     const down = await migrator.migrateTo('0001_initial_schema');
     expect(String(down.error)).toMatch(/contract version 2 events/);
     const columns = await testDatabase.database.db.selectFrom('counters').select('artifact_class').execute();

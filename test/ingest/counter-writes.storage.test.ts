@@ -63,12 +63,14 @@ describe.each(WRITE_PATHS)('atomic counter writes on %s (%s)', (dialect, path) =
     });
   const state = async () => {
     const { db } = testApp.deps.database;
-    const counters = await db.selectFrom('counters').select(['cell_key', 'events', 'bytes']).orderBy('cell_key').execute();
+    const counters = await db.selectFrom('counters').select(['size_band', 'events', 'bytes']).orderBy('size_band').execute();
+    const values = await db.selectFrom('counter_values').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     const guards = await db.selectFrom('replay_guards').select('event_hash').execute();
     const tallies = await db.selectFrom('ingest_tallies').select(['outcome', 'events']).orderBy('outcome').execute();
     return {
       counters: counters.map((row) => ({ ...row, events: toCount(row.events), bytes: toCount(row.bytes) })),
       guards: guards.length,
+      values: Number(values.n),
       tallies: Object.fromEntries(tallies.map((row) => [row.outcome, toCount(row.events)])),
     };
   };
@@ -92,12 +94,25 @@ describe.each(WRITE_PATHS)('atomic counter writes on %s (%s)', (dialect, path) =
       .where('org_id', '=', org.orgId)
       .execute();
     expect(await write('batch-1', [stagedEvent(1), stagedEvent(2)])).toBe(0);
-    expect(await state()).toEqual({ counters: [], guards: 0, tallies: { invalid_event: 2 } });
+    expect(await state()).toEqual({ counters: [], guards: 0, values: 0, tallies: { invalid_event: 2 } });
   });
 
-  it('a batch whose last statement fails leaves no counter, guard or tally behind', async () => {
+  it('a batch whose last statement fails leaves no counter, guard, tally or value id behind', async () => {
     const input = { batchId: 'batch-x', orgId: org.orgId, writtenAt: testApp.clock.now().toISOString(), events: [stagedEvent(1)], knownTallies: [] };
     await expect(run(input, true)).rejects.toThrow();
-    expect(await state()).toEqual({ counters: [], guards: 0, tallies: {} });
+    expect(await state()).toEqual({ counters: [], guards: 0, values: 0, tallies: {} });
+  });
+
+  it('stores each text value once, with one id, however many cells and batches use it', async () => {
+    const small = { transfer: { ...(transferEvent().transfer as object), sizeBytes: 10 } };
+    expect(await write('batch-1', [stagedEvent(1), stagedEvent(2, small)])).toBe(2);
+    const { db } = testApp.deps.database;
+    const first = await db.selectFrom('counter_values').selectAll().orderBy('id').execute();
+    // Thirteen text columns; the two cells differ in their size band only.
+    expect(first).toHaveLength(14);
+    expect(new Set(first.map((row) => `${row.column_name}=${row.value}`)).size).toBe(14);
+    expect(await write('batch-2', [stagedEvent(3), stagedEvent(4, small)])).toBe(2);
+    expect(await db.selectFrom('counter_values').selectAll().orderBy('id').execute()).toEqual(first);
+    expect((await state()).counters.map((row) => row.events)).toEqual([2, 2]);
   });
 });

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AppConfig } from '../../src/config';
 import type { Database } from '../../src/db/database';
-import type { Insertable } from 'kysely';
-import { COUNTER_CELL_COLUMNS, type CounterCellColumn, type CountersTable } from '../../src/db/schema';
+import type { CounterCellColumn } from '../../src/db/schema';
 import type { ReleaseActor } from '../../src/releases/release-period';
+import { insertCounterRows } from '../support/counter-rows';
 
 /** 2026-W48 is Mon 2026-11-23 .. Mon 2026-11-30; with the 48 h grace window it is releasable from 2026-12-02. */
 export const PERIOD = '2026-W48';
@@ -70,23 +70,19 @@ export function contributorName(index: number): string {
   return `c${String(index).padStart(6, '0')}`;
 }
 
-/** Inserts counter rows directly (as ingest would have left them), in chunks that fit every dialect's parameter limit. */
+/** Inserts counter rows directly (as ingest would have left them). */
 export async function insertCounters(database: Database, inputs: readonly CounterInput[]): Promise<void> {
-  const rows = inputs.map((input): Insertable<CountersTable> => {
-    const cell = { ...BASE_CELL, ...input.cell };
-    // Cell values are checked by the vocabulary at ingest; here the scenario decides them.
-    return {
-      ...(cell as unknown as Pick<CountersTable, CounterCellColumn>),
+  // Cell values are checked by the vocabulary at ingest; here the scenario decides them.
+  await insertCounterRows(
+    database,
+    inputs.map((input) => ({
+      cell: { ...BASE_CELL, ...input.cell },
       period: input.period ?? PERIOD,
       contributor: input.contributor,
-      cell_key: COUNTER_CELL_COLUMNS.map((column) => cell[column]).join('|'),
       events: input.events ?? 1,
       bytes: input.bytes ?? 5_000_000,
-    };
-  });
-  for (let start = 0; start < rows.length; start += 400) {
-    await database.db.insertInto('counters').values(rows.slice(start, start + 400)).execute();
-  }
+    })),
+  );
 }
 
 /** `count` organizations each with one counter row in the same cell. */
