@@ -1,8 +1,12 @@
 /**
  * The bare baseline for the ingest benchmark: node:http, JSON.parse, keyed dedup (one primary-key insert
- * per event id) and grouped counter upserts (one per distinct cell of the batch) into the same counters
- * table with better-sqlite3, one transaction per batch. No authentication, no validation, no identifier
- * stripping, no consent gate, no tallies: the floor our service is compared with.
+ * per event id) and grouped counter upserts (one per distinct cell of the batch) into a wide counters
+ * table of its own with better-sqlite3, one transaction per batch. No authentication, no validation, no
+ * identifier stripping, no consent gate, no tallies: the floor our service is compared with.
+ *
+ * Its table has the shape the service's counters had before migration 0005 (the twenty-four cell
+ * values as they are, plus their joined key as the primary key), so the ratio stays comparable with
+ * runs measured before the service stored its counters coded.
  * Args: --port P --database FILE
  */
 import { createServer } from 'node:http';
@@ -16,9 +20,13 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.exec('CREATE TABLE IF NOT EXISTS baseline_seen (event_id TEXT PRIMARY KEY) WITHOUT ROWID');
 const remember = db.prepare('INSERT OR IGNORE INTO baseline_seen (event_id) VALUES (?)');
+db.exec(
+  `CREATE TABLE IF NOT EXISTS baseline_counters (period TEXT NOT NULL, contributor TEXT NOT NULL, ${COUNTER_CELL_COLUMNS.map((column) => `${column} NOT NULL`).join(', ')},
+     cell_key TEXT NOT NULL, events INTEGER NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (period, contributor, cell_key)) WITHOUT ROWID`,
+);
 const columns = ['period', 'contributor', ...COUNTER_CELL_COLUMNS, 'cell_key'];
 const upsert = db.prepare(
-  `INSERT INTO counters (${columns.join(', ')}, events, bytes) VALUES (${columns.map(() => '?').join(', ')}, ?, ?)
+  `INSERT INTO baseline_counters (${columns.join(', ')}, events, bytes) VALUES (${columns.map(() => '?').join(', ')}, ?, ?)
    ON CONFLICT (period, contributor, cell_key) DO UPDATE SET events = events + excluded.events, bytes = bytes + excluded.bytes`,
 );
 

@@ -22,7 +22,7 @@ import { sql } from 'kysely';
 import { appConfigFrom, parseEnvironment } from '../../src/config';
 import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
 import { migrateToLatest } from '../../src/db/migrations';
-import { COUNTER_CELL_COLUMNS } from '../../src/db/schema';
+import { CODED_COUNTER_COLUMNS, codedCounterColumn, COUNTER_CELL_COLUMNS, COUNTER_FLAG_COLUMNS, type CounterCellColumn } from '../../src/db/schema';
 import { createFixedClock } from '../../src/deps';
 import { parsePeriodId } from '../../src/periods/period';
 import { AI_PLATFORMS, ARTIFACT_CLASSES, ATTESTATION_KINDS, CONTENT_CLASSES, DIRECTIONS, ORG_SIZE_BANDS, OUTCOMES, PROTOCOLS, REGIONS, SECTORS, SIZE_BANDS, STORED_INTEGRITY_EVIDENCE } from '../../src/datasets/vocabulary';
@@ -57,8 +57,23 @@ function generate(file: string, orgs: number, cellsPerOrg: number): void {
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = OFF');
-  const columns = ['period', 'contributor', 'cell_key', ...COUNTER_CELL_COLUMNS, 'events', 'bytes'];
-  const insert = sqlite.prepare(`INSERT INTO counters (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  // Straight into the stored (coded) form, as ingest leaves it: text values as their ids.
+  const columns = ['period', 'contributor', ...CODED_COUNTER_COLUMNS, 'events', 'bytes'];
+  const insert = sqlite.prepare(`INSERT INTO coded_counters (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  const findValue = sqlite.prepare('SELECT id FROM counter_values WHERE column_name = ? AND value = ?');
+  const insertValue = sqlite.prepare('INSERT INTO counter_values (column_name, value) VALUES (?, ?)');
+  const valueIds = new Map<string, number>();
+  const code = (column: CounterCellColumn, value: string | number): number => {
+    if (COUNTER_FLAG_COLUMNS.has(column)) return Number(value);
+    const key = `${column}\u0000${value}`;
+    let id = valueIds.get(key);
+    if (id === undefined) {
+      const found = findValue.get(column, String(value)) as { id: number } | undefined;
+      id = found ? found.id : Number(insertValue.run(column, String(value)).lastInsertRowid);
+      valueIds.set(key, id);
+    }
+    return id;
+  };
   const next = seededUniform(20261126);
   const pick = <T>(values: readonly T[], skew?: number) => skewedPick(values, next, skew);
   const bar = new cliProgress.SingleBar({ format: 'generating [{bar}] {percentage}% | {value}/{total} organizations' }, cliProgress.Presets.shades_classic);
@@ -103,7 +118,7 @@ function generate(file: string, orgs: number, cellsPerOrg: number): void {
       if (seen.has(cellKey)) continue;
       seen.add(cellKey);
       const events = 1 + Math.floor(next() ** 3 * 2000);
-      insert.run(PERIOD, contributor, cellKey, ...COUNTER_CELL_COLUMNS.map((column) => cell[column]), events, events * (50_000 + Math.floor(next() * 20_000_000)));
+      insert.run(PERIOD, contributor, ...COUNTER_CELL_COLUMNS.map((column) => code(column, cell[column]!)), events, events * (50_000 + Math.floor(next() * 20_000_000)));
     }
   });
   for (let org = 0; org < orgs; org += 1) {
@@ -169,10 +184,33 @@ async function runRelease(file: string): Promise<Record<string, number>> {
   };
 }
 
-/** SQL for a spec's dimension value: a CASE over columns (flags are expanded by a join instead). */
-function conditionSql(condition: ConditionSpec): string {
-  const values = (condition.in ?? condition.notIn ?? []).map((value) => (typeof value === 'number' ? String(value) : `'${value}'`)).join(', ');
-  return `${condition.column} ${condition.in ? 'IN' : 'NOT IN'} (${values})`;
+/**
+ * How the baselines name stored cells: a column by its coded name, a value by its stored integer
+ * (the flag, or the id read from counter_values before the query is built), as someone writing the
+ * SQL by hand against the coded table would. Unlabelled dimensions group by the id, not the word:
+ * the same cells, without a decoding step the release itself has to do.
+ */
+interface StoredCodes {
+  ref(column: string): string;
+  lit(column: string, value: string | number): string;
+}
+
+async function readStoredCodes(database: ReturnType<typeof createSqliteDatabase>): Promise<StoredCodes> {
+  const ids = new Map<string, number>();
+  for (const row of await database.db.selectFrom('counter_values').select(['id', 'column_name', 'value']).execute()) {
+    ids.set(`${row.column_name}\u0000${row.value}`, Number(row.id));
+  }
+  return {
+    ref: (column) => codedCounterColumn(column as CounterCellColumn),
+    // A value never stored gets -1, which no row holds.
+    lit: (column, value) => (COUNTER_FLAG_COLUMNS.has(column as CounterCellColumn) ? String(Number(value)) : String(ids.get(`${column}\u0000${value}`) ?? -1)),
+  };
+}
+
+/** SQL for a spec's condition on the coded columns. */
+function conditionSql(codes: StoredCodes, condition: ConditionSpec): string {
+  const values = (condition.in ?? condition.notIn ?? []).map((value) => codes.lit(condition.column, value)).join(', ');
+  return `${codes.ref(condition.column)} ${condition.in ? 'IN' : 'NOT IN'} (${values})`;
 }
 
 /** The cell columns a spec reads (dimensions and filters). */
@@ -181,8 +219,8 @@ function columnsOf(spec: DatasetSpec): string[] {
   return [...new Set([...mapper.dimensionColumns, ...mapper.filters.map((filter) => filter.column)])];
 }
 
-/** One dataset's cells from `source` (the counters table, or the single scan's copy of the period's rows). */
-function baselineQuery(spec: DatasetSpec, source = 'counters', periodCondition: string[] = [`period = '${PERIOD}'`]): string {
+/** One dataset's cells from `source` (the coded counters table, or the single scan's copy of the period's rows). */
+function baselineQuery(codes: StoredCodes, spec: DatasetSpec, source = 'coded_counters', periodCondition: string[] = [`period = '${PERIOD}'`]): string {
   const selects: string[] = [];
   const joins: string[] = [];
   spec.dimensions.forEach((dimension, index) => {
@@ -192,14 +230,14 @@ function baselineQuery(spec: DatasetSpec, source = 'counters', periodCondition: 
         const labels = Object.entries(dimension.labels ?? {});
         selects.push(
           labels.length === 0
-            ? `${dimension.column} AS ${alias}`
-            : `CASE ${labels.map(([stored, label]) => `WHEN ${dimension.column} = ${/^\d+$/.test(stored) ? stored : `'${stored}'`} THEN '${label}'`).join(' ')} END AS ${alias}`,
+            ? `${codes.ref(dimension.column)} AS ${alias}`
+            : `CASE ${labels.map(([stored, label]) => `WHEN ${codes.ref(dimension.column)} = ${codes.lit(dimension.column, /^\d+$/.test(stored) ? Number(stored) : stored)} THEN '${label}'`).join(' ')} END AS ${alias}`,
         );
         break;
       }
       case 'cases':
         selects.push(
-          `CASE ${dimension.cases.map((entry) => `WHEN ${entry.when.map(conditionSql).join(' AND ')} THEN '${entry.value}'`).join(' ')} ELSE ${dimension.otherwise === null ? 'NULL' : `'${dimension.otherwise}'`} END AS ${alias}`,
+          `CASE ${dimension.cases.map((entry) => `WHEN ${entry.when.map((condition) => conditionSql(codes, condition)).join(' AND ')} THEN '${entry.value}'`).join(' ')} ELSE ${dimension.otherwise === null ? 'NULL' : `'${dimension.otherwise}'`} END AS ${alias}`,
         );
         break;
       case 'flags': {
@@ -216,7 +254,7 @@ function baselineQuery(spec: DatasetSpec, source = 'counters', periodCondition: 
   });
   const dims = spec.dimensions.map((_, index) => `d${index}`).join(', ');
   const unit = BYTE_UNITS[spec.byteUnit];
-  const where = [...periodCondition, ...spec.filters.map(conditionSql)];
+  const where = [...periodCondition, ...spec.filters.map((condition) => conditionSql(codes, condition))];
   return `SELECT ${dims}, count(*) AS organizations,
                  sum(min(n, ${spec.bounds.maxTransfersPerCell})) AS transfers,
                  sum(min(round(b * 1.0 / ${unit}), ${spec.bounds.maxBytesPerCell / unit})) AS clamped_bytes
@@ -232,27 +270,28 @@ function baselineQuery(spec: DatasetSpec, source = 'counters', periodCondition: 
  * columns some dataset reads (a materialized common table expression), and computes every dataset's
  * cells from that copy, so no dataset scans the counters table again.
  */
-function singleScanQuery(specs: readonly DatasetSpec[]): string {
-  const columns = [...new Set(specs.flatMap(columnsOf))];
+function singleScanQuery(codes: StoredCodes, specs: readonly DatasetSpec[]): string {
+  const columns = [...new Set(specs.flatMap(columnsOf))].map((column) => codes.ref(column));
   const perDataset = specs.map((spec, index) => {
     const dims = spec.dimensions.map((_, dimension) => `d${dimension}`);
     // Every dataset's cell as one text value, so the per-dataset results share a column list.
     const cell = dims.map((dim) => `coalesce(${dim}, '')`).join(` || '|' || `);
-    return `SELECT ${index} AS dataset, ${cell} AS cell, organizations, transfers, clamped_bytes FROM (${baselineQuery(spec, 'period_rows', [])})`;
+    return `SELECT ${index} AS dataset, ${cell} AS cell, organizations, transfers, clamped_bytes FROM (${baselineQuery(codes, spec, 'period_rows', [])})`;
   });
-  return `WITH period_rows AS MATERIALIZED (SELECT contributor, events, bytes, ${columns.join(', ')} FROM counters WHERE period = '${PERIOD}')
+  return `WITH period_rows AS MATERIALIZED (SELECT contributor, events, bytes, ${columns.join(', ')} FROM coded_counters WHERE period = '${PERIOD}')
           ${perDataset.join('\n UNION ALL ')}`;
 }
 
 async function runBaseline(file: string, kind: 'baseline' | 'single-scan'): Promise<Record<string, number>> {
   const database = createSqliteDatabase(`file:${file}`);
   const started = performance.now();
+  const codes = await readStoredCodes(database);
   let cells = 0;
   if (kind === 'single-scan') {
-    cells = (await sql.raw(singleScanQuery(bundledDatasetSpecs())).execute(database.db)).rows.length;
+    cells = (await sql.raw(singleScanQuery(codes, bundledDatasetSpecs())).execute(database.db)).rows.length;
   } else {
     for (const spec of bundledDatasetSpecs()) {
-      const rows = await sql.raw(baselineQuery(spec)).execute(database.db);
+      const rows = await sql.raw(baselineQuery(codes, spec)).execute(database.db);
       cells += rows.rows.length;
     }
   }

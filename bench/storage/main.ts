@@ -180,7 +180,13 @@ async function main() {
       }),
     ),
   ) as Record<'counters' | 'replay_guards' | 'ingest_tallies', number>;
-  const bytes = await store.tableBytes(['counters', 'replay_guards', 'ingest_tallies']);
+  // Counters are stored coded (migration 0005): the narrow rows and the small table of value ids.
+  const stored = await store.tableBytes(['coded_counters', 'counter_values', 'replay_guards', 'ingest_tallies']);
+  const bytes: Record<'counters' | 'replay_guards' | 'ingest_tallies', number> = {
+    counters: stored.coded_counters! + stored.counter_values!,
+    replay_guards: stored.replay_guards!,
+    ingest_tallies: stored.ingest_tallies!,
+  };
   await store.dispose();
 
   const perRow = (table: keyof typeof totals) => (totals[table] > 0 ? bytes[table]! / totals[table] : 0);

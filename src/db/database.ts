@@ -24,6 +24,12 @@ export interface Database {
    */
   runSynchronousTransaction?<T>(work: (sqlite: SynchronousSqlite) => T): Promise<T>;
   /**
+   * Embedded SQLite only: runs one read query while holding the connection and returns its rows as
+   * arrays of column values in select order, without an object per row. A release reads millions of
+   * counter rows; without it (PostgreSQL, D1) readers go through Kysely.
+   */
+  readRows?(query: CompiledQuery): Promise<unknown[][]>;
+  /**
    * For dialects whose migrations are applied outside the app (D1: `wrangler d1 migrations apply`
    * records them in its own table); when absent, readiness asks Kysely's Migrator.
    */

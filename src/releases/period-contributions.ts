@@ -21,7 +21,7 @@
  * requests get the connection between pages.
  */
 import type { Kysely } from 'kysely';
-import { toCount } from '../db/database';
+import { type Database, toCount } from '../db/database';
 import { type CodedCounterColumn, type CounterCellColumn, codedCounterColumn, COUNTER_FLAG_COLUMNS, type DB } from '../db/schema';
 import { COUNTER_COLUMN_VALUES, type CellValue } from '../datasets/counter-column-vocabulary';
 import type { ContributionRow } from '../privacy';
@@ -69,28 +69,39 @@ export function rowProjectionOf(mapper: DatasetCellMapper): RowProjection {
   return { columns, values, strides };
 }
 
-/** Where each stored value of a column sits in a projection's value list: by value id, or by flag. */
-type PositionOf = (stored: number) => number;
-
 /**
- * Per column of the projection, the stored integer's position in that column's value list: text
- * columns look the value id up in the value table read for this release, flags look themselves up.
+ * Per column of the projection, what each stored integer adds to the row's code (its position in
+ * the column's value list times the column's stride), indexed by the stored integer: text columns
+ * by value id (from the value table read for this release), flags by the flag. Integers the table
+ * does not cover add `unlisted[slot]`.
  */
-function positionsOf(projection: RowProjection, valueIds: ReadonlyMap<string, ReadonlyMap<number, string>>): PositionOf[] {
-  return projection.columns.map((column, index) => {
+interface CodeTables {
+  readonly byStored: readonly Int32Array[];
+  readonly unlisted: readonly number[];
+}
+
+function codeTablesOf(projection: RowProjection, valueIds: ReadonlyMap<string, ReadonlyMap<number, string>>): CodeTables {
+  const byStored: Int32Array[] = [];
+  const unlisted: number[] = [];
+  projection.columns.forEach((column, index) => {
     const values = projection.values[index]!;
-    const unlisted = values.length - 1;
+    const stride = projection.strides[index]!;
+    const unlistedTerm = (values.length - 1) * stride;
+    const terms = new Map<number, number>();
     if (COUNTER_FLAG_COLUMNS.has(column)) {
-      const positions = new Map<number, number>(values.slice(0, -1).map((value, position) => [Number(value), position]));
-      return (stored) => positions.get(stored) ?? unlisted;
+      values.slice(0, -1).forEach((value, position) => terms.set(Number(value), position * stride));
+    } else {
+      for (const [id, value] of valueIds.get(column) ?? []) {
+        const position = values.indexOf(value);
+        terms.set(id, position < 0 ? unlistedTerm : position * stride);
+      }
     }
-    const byId: number[] = [];
-    for (const [id, value] of valueIds.get(column) ?? []) {
-      const position = values.indexOf(value);
-      byId[id] = position < 0 ? unlisted : position;
-    }
-    return (stored) => byId[stored] ?? unlisted;
+    const table = new Int32Array(Math.max(0, ...terms.keys()) + 1).fill(unlistedTerm);
+    for (const [stored, term] of terms) if (stored >= 0) table[stored] = term;
+    byStored.push(table);
+    unlisted.push(unlistedTerm);
   });
+  return { byStored, unlisted };
 }
 
 /** A code's dataset cells, worked out by the mapper on the decoded values and remembered. */
@@ -138,19 +149,21 @@ async function pageEndContributor(db: Kysely<DB>, period: string, after: string 
  * dataset's per-(contributor, cell) totals to its reader's rows. Calls `onPage` after each page.
  */
 export async function readPeriodContributions(
-  db: Kysely<DB>,
+  database: Pick<Database, 'db' | 'readRows'>,
   period: string,
   readers: readonly DatasetReader[],
   options: { rowsPerPage?: number; onPage?: (rowsRead: number) => void } = {},
 ): Promise<number> {
+  const { db } = database;
   const rowsPerPage = options.rowsPerPage ?? DEFAULT_ROWS_PER_PAGE;
   const valueIds = await readValueIds(db);
   const projections = readers.map((reader) => rowProjectionOf(reader.mapper));
   const cellsOf = readers.map((reader, index) => cellsOfCode(projections[index]!, reader.mapper));
-  const positions = projections.map((projection) => positionsOf(projection, valueIds));
-  // Only the columns some dataset reads leave the database.
+  const codeTables = projections.map((projection) => codeTablesOf(projection, valueIds));
+  // Only the columns some dataset reads leave the database, as arrays: [contributor, events, bytes, ...selected].
   const selected: CodedCounterColumn[] = [...new Set(projections.flatMap((projection) => projection.columns.map(codedCounterColumn)))];
-  const slotsOf = projections.map((projection) => projection.columns.map((column) => codedCounterColumn(column)));
+  const layout = ['contributor', 'events', 'bytes', ...selected] as const;
+  const slotsOf = projections.map((projection) => projection.columns.map((column) => layout.indexOf(codedCounterColumn(column))));
   // Per dataset, the current contributor's totals by cell number, and which cells were touched:
   // several counter rows (and several flags of one row) can land in the same dataset cell.
   const pending = readers.map((reader) => ({
@@ -178,24 +191,30 @@ export async function readPeriodContributions(
   let rowsRead = 0;
   for (;;) {
     const end = await pageEndContributor(db, period, after, rowsPerPage);
-    let query = db.selectFrom('coded_counters').select(['contributor', 'events', 'bytes', ...selected]).where('period', '=', period);
+    let query = db.selectFrom('coded_counters').select([...layout]).where('period', '=', period);
     if (after !== undefined) query = query.where('contributor', '>', after);
     if (end !== undefined) query = query.where('contributor', '<=', end);
-    const page = (await query.orderBy('contributor').execute()) as unknown as Record<string, string | number>[];
+    const compiled = query.orderBy('contributor').compile();
+    const page = database.readRows
+      ? await database.readRows(compiled)
+      : (await db.executeQuery(compiled)).rows.map((record) => layout.map((column) => (record as Record<string, unknown>)[column]));
     for (const record of page) {
-      const rowContributor = record.contributor as string;
+      const rowContributor = record[0] as string;
       if (rowContributor !== contributor) {
         flush();
         contributor = rowContributor;
       }
-      const count = toCount(record.events!);
-      const bytes = toCount(record.bytes!);
+      const count = toCount(record[1] as number | string);
+      const bytes = toCount(record[2] as number | string);
       for (let index = 0; index < readers.length; index += 1) {
         const slots = slotsOf[index]!;
-        const positionOf = positions[index]!;
-        const strides = projections[index]!.strides;
+        const { byStored, unlisted } = codeTables[index]!;
         let code = 0;
-        for (let slot = 0; slot < slots.length; slot += 1) code += positionOf[slot]!(record[slots[slot]!] as number) * strides[slot]!;
+        for (let slot = 0; slot < slots.length; slot += 1) {
+          const stored = record[slots[slot]!] as number;
+          const table = byStored[slot]!;
+          code += stored >= 0 && stored < table.length ? table[stored]! : unlisted[slot]!;
+        }
         const cells = cellsOf[index]!(code);
         if (cells.length === 0) continue;
         const { counts, bytes: byteTotals, seen, touched } = pending[index]!;

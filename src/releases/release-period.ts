@@ -174,7 +174,7 @@ async function computeReleases(
     return { planned, reader };
   });
   await readPeriodContributions(
-    deps.database.db,
+    deps.database,
     plan.period.id,
     reading.map(({ reader }) => reader),
     { onPage: () => report({ phase: 'reading', completed: Math.min(++completed, pages) }) },

@@ -116,3 +116,37 @@ describe.each(WRITE_PATHS)('atomic counter writes on %s (%s)', (dialect, path) =
     expect((await state()).counters.map((row) => row.events)).toEqual([2, 2]);
   });
 });
+
+describe.each(TEST_DIALECTS)('concurrent batches storing new values on %s (set-based plan)', (dialect) => {
+  let testApp: TestApp;
+  let org: ConsentingOrg;
+  beforeEach(async () => {
+    testApp = await createTestApp({ dialect });
+    org = await registerConsentingOrg(testApp);
+  });
+  afterEach(() => testApp.dispose());
+
+  it('all commit, and every value gets one id that all their counters use', async () => {
+    const { database } = testApp.deps;
+    const small = { transfer: { ...(transferEvent().transfer as object), sizeBytes: 10 } };
+    // Eight batches at once, each with events no other batch has, all in the same two cells whose
+    // values none of them finds stored: on PostgreSQL they race for the same value keys.
+    const batches = Array.from({ length: 8 }, (_, batch) =>
+      buildBatchWrite(database.db, database.dialect, {
+        batchId: `batch-${batch}`,
+        orgId: org.orgId,
+        writtenAt: testApp.clock.now().toISOString(),
+        events: [stagedEvent(batch * 10 + 1), stagedEvent(batch * 10 + 2, small), stagedEvent(batch * 10 + 3)],
+        knownTallies: [],
+      }),
+    );
+    const results = await Promise.all(batches.map((plan) => database.executeAtomically(plan.queries)));
+    expect(results.map((result, index) => result[batches[index]!.acceptedResultIndex]?.rows.length)).toEqual(Array(8).fill(3));
+    const values = await database.db.selectFrom('counter_values').select(['column_name', 'value']).execute();
+    expect(values).toHaveLength(14);
+    const counters = await database.db.selectFrom('counters').select(['size_band', 'events']).orderBy('size_band').execute();
+    expect(counters.map((row) => toCount(row.events)).sort((a, b) => a - b)).toEqual([8, 16]);
+    const stored = await database.db.selectFrom('coded_counters').select((eb) => eb.fn.sum<number | string>('events').as('n')).executeTakeFirstOrThrow();
+    expect(toCount(stored.n)).toBe(24);
+  });
+});

@@ -89,7 +89,7 @@ describe.each(TEST_DIALECTS)('reading a period for release on %s', (dialect) => 
     for (const rowsPerPage of [1, 7, 50_000]) {
       const readers = newReaders();
       const pages: number[] = [];
-      const read = await readPeriodContributions(testDatabase.database.db, PERIOD, readers, { rowsPerPage, onPage: (rows) => pages.push(rows) });
+      const read = await readPeriodContributions(testDatabase.database, PERIOD, readers, { rowsPerPage, onPage: (rows) => pages.push(rows) });
       expect(read).toBe(inputs.length);
       expect(pages.at(-1)).toBe(inputs.length);
       const expected = expectedRows(inputs, readers);
@@ -100,7 +100,7 @@ describe.each(TEST_DIALECTS)('reading a period for release on %s', (dialect) => 
 
   it('reads an empty period as no rows', async () => {
     const readers = newReaders();
-    expect(await readPeriodContributions(testDatabase.database.db, PERIOD, readers)).toBe(0);
+    expect(await readPeriodContributions(testDatabase.database, PERIOD, readers)).toBe(0);
     expect(readers.every((reader) => reader.rows.length === 0)).toBe(true);
   });
 });

@@ -92,6 +92,16 @@ export function createSqliteDatabase(url: string, options: SqliteOptions = {}): 
         health.recordSuccess();
         return result;
       }),
+    readRows: (query) =>
+      db.connection().execute(async () => {
+        // Statements are shared by text (withStatementCache): put this one back in object mode after.
+        const statement = cached.prepare(query.sql).raw(true);
+        try {
+          return statement.all(...query.parameters) as unknown[][];
+        } finally {
+          statement.raw(false);
+        }
+      }),
     health,
     close: () => db.destroy(),
   };
