@@ -16,11 +16,12 @@
  * A stored value outside the vocabulary gets its own position, decoded to a value no spec names, so
  * the mapper treats it as it would the stored value: no dimension maps it and no `in` filter lists it.
  *
- * Rows are read in pages of whole contributors (about `rowsPerPage` rows each, bounded by a key
- * read first), so no single query result is large (D1 limits response sizes) and, on SQLite, other
- * requests get the connection between pages.
+ * Rows are read in pages of whole contributors (at most `rowsPerPage` rows, less the rows of the
+ * contributor the limit cut, which the next page starts with; a contributor with more rows than a
+ * page is read whole on its own), so no single query result is large (D1 limits response sizes)
+ * and, on SQLite, other requests get the connection between pages.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { type Database, toCount } from '../db/database';
 import { type CodedCounterColumn, type CounterCellColumn, codedCounterColumn, COUNTER_FLAG_COLUMNS, type DB } from '../db/schema';
 import { COUNTER_COLUMN_VALUES, type CellValue } from '../datasets/counter-column-vocabulary';
@@ -104,24 +105,32 @@ function codeTablesOf(projection: RowProjection, valueIds: ReadonlyMap<string, R
   return { byStored, unlisted };
 }
 
-/** A code's dataset cells, worked out by the mapper on the decoded values and remembered. */
-function cellsOfCode(projection: RowProjection, mapper: DatasetCellMapper): (code: number) => readonly number[] {
+/**
+ * A code's dataset cells, worked out by the mapper on the decoded values and remembered in `known`
+ * (indexed by code: the codes of a projection are 0 .. the product of its radices, a few tens of
+ * thousands, and an array index is cheaper than a hash lookup millions of times over).
+ */
+interface CodeCells {
+  readonly known: (readonly number[] | undefined)[];
+  resolve(code: number): readonly number[];
+}
+
+function cellsOfCode(projection: RowProjection, mapper: DatasetCellMapper): CodeCells {
   const rowMapper: RowMapper = mapper.forLayout(projection.columns);
-  const known = new Map<number, readonly number[]>();
+  const known: (readonly number[] | undefined)[] = [];
   const row: CellValue[] = new Array(projection.columns.length);
-  return (code) => {
-    let cells = known.get(code);
-    if (cells === undefined) {
+  return {
+    known,
+    resolve: (code) => {
       projection.columns.forEach((_, index) => {
         const columnValues = projection.values[index]!;
         row[index] = columnValues[Math.floor(code / projection.strides[index]!) % columnValues.length]!;
       });
-      const found: number[] = [];
-      if (rowMapper.matches(row)) rowMapper.cellIndexes(row, found);
-      cells = found;
-      known.set(code, cells);
-    }
-    return cells;
+      const cells: number[] = [];
+      if (rowMapper.matches(row)) rowMapper.cellIndexes(row, cells);
+      known[code] = cells;
+      return cells;
+    },
   };
 }
 
@@ -136,13 +145,7 @@ async function readValueIds(db: Kysely<DB>): Promise<Map<string, Map<number, str
   return byColumn;
 }
 
-/** The last contributor of the next page: the one holding the `rows`-th row after `after`, or none when fewer rows are left. */
-async function pageEndContributor(db: Kysely<DB>, period: string, after: string | undefined, rows: number): Promise<string | undefined> {
-  let query = db.selectFrom('coded_counters').select('contributor').where('period', '=', period);
-  if (after !== undefined) query = query.where('contributor', '>', after);
-  const row = await query.orderBy('contributor').limit(1).offset(rows - 1).executeTakeFirst();
-  return row?.contributor;
-}
+type PageQuery = SelectQueryBuilder<DB, 'coded_counters', Record<string, unknown>>;
 
 /**
  * Reads every counter row of the period (in pages of about `rowsPerPage` rows) and appends each
@@ -187,18 +190,33 @@ export async function readPeriodContributions(
     });
   };
 
+  const readPage = async (where: (query: PageQuery) => PageQuery, limit?: number): Promise<unknown[][]> => {
+    let query = where(db.selectFrom('coded_counters').select([...layout]).where('period', '=', period)).orderBy('contributor');
+    if (limit !== undefined) query = query.limit(limit);
+    const compiled = query.compile();
+    return database.readRows
+      ? database.readRows(compiled)
+      : (await db.executeQuery(compiled)).rows.map((record) => layout.map((column) => (record as Record<string, unknown>)[column]));
+  };
+
   let after: string | undefined;
   let rowsRead = 0;
   for (;;) {
-    const end = await pageEndContributor(db, period, after, rowsPerPage);
-    let query = db.selectFrom('coded_counters').select([...layout]).where('period', '=', period);
-    if (after !== undefined) query = query.where('contributor', '>', after);
-    if (end !== undefined) query = query.where('contributor', '<=', end);
-    const compiled = query.orderBy('contributor').compile();
-    const page = database.readRows
-      ? await database.readRows(compiled)
-      : (await db.executeQuery(compiled)).rows.map((record) => layout.map((column) => (record as Record<string, unknown>)[column]));
-    for (const record of page) {
+    let page = await readPage((query) => (after === undefined ? query : query.where('contributor', '>', after)), rowsPerPage);
+    const lastPage = page.length < rowsPerPage;
+    let rows = page.length;
+    if (!lastPage) {
+      // The page may end inside its last contributor: leave that contributor to the next page,
+      // unless it is the only one, in which case its rows are read whole.
+      const last = page[rows - 1]![0];
+      while (rows > 0 && page[rows - 1]![0] === last) rows -= 1;
+      if (rows === 0) {
+        page = await readPage((query) => query.where('contributor', '=', last as string));
+        rows = page.length;
+      }
+    }
+    for (let row = 0; row < rows; row += 1) {
+      const record = page[row]!;
       const rowContributor = record[0] as string;
       if (rowContributor !== contributor) {
         flush();
@@ -215,7 +233,8 @@ export async function readPeriodContributions(
           const table = byStored[slot]!;
           code += stored >= 0 && stored < table.length ? table[stored]! : unlisted[slot]!;
         }
-        const cells = cellsOf[index]!(code);
+        const codeCells = cellsOf[index]!;
+        const cells = codeCells.known[code] ?? codeCells.resolve(code);
         if (cells.length === 0) continue;
         const { counts, bytes: byteTotals, seen, touched } = pending[index]!;
         for (const cell of cells) {
@@ -228,10 +247,10 @@ export async function readPeriodContributions(
         }
       }
     }
-    rowsRead += page.length;
+    rowsRead += rows;
     options.onPage?.(rowsRead);
-    if (end === undefined) break;
-    after = end;
+    if (lastPage) break;
+    after = page[rows - 1]![0] as string;
   }
   flush();
   return rowsRead;
