@@ -1,7 +1,9 @@
 /**
- * Queries behind erasure. An organization's contributions are the counter and replay-guard rows
- * whose contributor is its pseudonym for that period (HMAC of org id and period, so each pseudonym
- * belongs to exactly one organization and one period). Period and pseudonym lists travel as one
+ * Queries behind erasure. An organization's contributions are the counter (`coded_counters`) and
+ * replay-guard rows whose contributor is its pseudonym for that period (HMAC of org id and period, so
+ * each pseudonym belongs to exactly one organization and one period). The value ids the counters
+ * point to (`counter_values`) stay: each is one vocabulary word, shared by everyone and no one's data,
+ * while the combination of an organization's words is in its counter rows, which go. Period and pseudonym lists travel as one
  * JSON parameter each, so a long list never meets D1's limit of 100 bound parameters per statement.
  */
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';

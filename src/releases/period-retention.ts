@@ -1,6 +1,8 @@
 /**
  * Retention after release: a released period's counters and replay guards are deleted, because
- * nothing will ever read them again (ingest refuses the period, the release is published).
+ * nothing will ever read them again (ingest refuses the period, the release is published). The value
+ * ids of `counter_values` stay: shared vocabulary words, other periods' counters use them, and none
+ * says anything about an organization (docs/releases.md, Storage of counters).
  *
  * The deletes run after the release commits, in chunks, each its own short statement: one delete
  * of millions of rows would hold SQLite's single writer lock for seconds (ingest would time out

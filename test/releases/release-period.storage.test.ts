@@ -192,7 +192,7 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     let failed = false;
     const failingDb = db.withPlugin({
       transformQuery: ({ node }) => {
-        if (!failed && deletesFrom(node, 'counters')) {
+        if (!failed && deletesFrom(node, 'coded_counters')) {
           failed = true;
           throw new Error('connection lost');
         }

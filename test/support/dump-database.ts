@@ -1,4 +1,4 @@
-/** Dumps every table of a test database as JSON text, for searching it for values that must not be there. */
+/** Dumps every table and view of a test database as JSON text, for searching it for values that must not be there. */
 import { sql } from 'kysely';
 import type { Database } from '../../src/db/database';
 
@@ -8,7 +8,7 @@ export async function listTables(database: Database): Promise<string[]> {
       SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`.execute(database.db);
     return result.rows.map((row) => row.table_name);
   }
-  const result = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`.execute(database.db);
+  const result = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name`.execute(database.db);
   return result.rows.map((row) => row.name);
 }
 

@@ -12,12 +12,12 @@ import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
 import { migrateToLatest } from '../../src/db/migrations';
 import { compileD1Migrations, D1_MIGRATIONS_DIR, diffD1Migrations } from '../../scripts/generate-d1-migrations';
 
-/** Tables, columns, keys, indexes and foreign keys of an SQLite file, without migrator bookkeeping. */
+/** Tables and views, columns, keys, indexes and foreign keys of an SQLite file, without migrator bookkeeping. */
 function describeSchema(file: string) {
   const sqlite = new SqliteDatabase(file, { readonly: true });
   try {
     const tables = sqlite
-      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'kysely_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'kysely_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .all()
       .map((row) => (row as { name: string }).name);
     return Object.fromEntries(
@@ -56,7 +56,7 @@ describe('D1 migrations', () => {
       await migrated.close();
 
       const expected = describeSchema(fromMigratorFile);
-      expect(Object.keys(expected)).toEqual(expect.arrayContaining(['counters', 'replay_guards', 'ingest_tallies', 'audit_log']));
+      expect(Object.keys(expected)).toEqual(expect.arrayContaining(['counters', 'coded_counters', 'counter_values', 'replay_guards', 'ingest_tallies', 'audit_log']));
       expect(describeSchema(fromSqlFile)).toEqual(expected);
     } finally {
       rmSync(folder, { recursive: true, force: true });
