@@ -6,7 +6,10 @@
  *
  * The deletes run after the release commits, in chunks, each its own short statement: one delete
  * of millions of rows would hold SQLite's single writer lock for seconds (ingest would time out
- * with 503s) and exceed what one D1 batch may do. This is safe to split off: the release never
+ * with 503s) and exceed what one D1 batch may do. On embedded SQLite, when the period holds nearly all
+ * the counters (the usual case: only the next period's first days are stored beside it), they are
+ * cleared at once instead, keeping the few other rows, which holds the lock for a fraction of a
+ * second (see clearPeriodCountersAtOnce). This is safe to split off: the release never
  * depends on the deletes, and if the process dies midway, `purgeReleasedPeriods` (run before every
  * scheduled release) finishes the job. An audit entry records when a period's data was gone.
  *
@@ -16,9 +19,15 @@
  */
 import { writeWithAudit } from '../audit/audit-log';
 import type { AppDeps } from '../deps';
-import { deletePeriodCountersChunk, deletePeriodReplayGuardsChunk, listReleasedPeriodsWithData } from './release-repository';
+import { clearPeriodCountersAtOnce, deletePeriodCountersChunk, deletePeriodReplayGuardsChunk, listReleasedPeriodsWithData } from './release-repository';
 
 export const RETENTION_CHUNK_ROWS = 20_000;
+/**
+ * On embedded SQLite, a period's counters are cleared in one transaction (clearPeriodCountersAtOnce)
+ * when the other periods hold at most this many chunks' worth of rows: copying those out and back
+ * holds the writer lock for about as long as deleting that many chunks.
+ */
+const CLEAR_AT_ONCE_MAX_KEPT_CHUNKS = 5;
 
 export interface RetentionResult {
   period: string;
@@ -43,6 +52,11 @@ export async function purgePeriodData(
   const { db } = deps.database;
   let countersDeleted = 0;
   let replayGuardsDeleted = 0;
+  const cleared = await clearPeriodCountersAtOnce(deps.database, period, chunk * CLEAR_AT_ONCE_MAX_KEPT_CHUNKS);
+  if (cleared !== undefined) {
+    countersDeleted += cleared;
+    options.onChunk?.(countersDeleted);
+  }
   for (let deleted = await deletePeriodCountersChunk(db, period, chunk); deleted > 0; deleted = await deletePeriodCountersChunk(db, period, chunk)) {
     countersDeleted += deleted;
     options.onChunk?.(countersDeleted + replayGuardsDeleted);

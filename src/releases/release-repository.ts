@@ -5,6 +5,7 @@
  */
 import { type CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import { isUniqueViolation } from '../db/constraint-errors';
+import type { Database } from '../db/database';
 import type { DB, PeriodReleasesTable, ReleaseFilesTable, ReleasesTable } from '../db/schema';
 
 export type PeriodReleaseRow = Selectable<PeriodReleasesTable>;
@@ -208,6 +209,35 @@ export async function deletePeriodCountersChunk(db: Kysely<DB>, period: string, 
   if (last) query = query.where('contributor', '<=', last.contributor);
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * Retention of a period that holds nearly all the counters, on embedded SQLite, in one transaction:
+ * the other periods' rows are set aside in a temporary table, the counters table is cleared, and
+ * they go back. A DELETE without a WHERE lets SQLite free the table's pages without visiting its
+ * rows, where a range delete takes every row out of the B-tree one by one (measured on the 2,000,000
+ * rows of `npm run bench:release`: 0.2–0.3 s against 1.6 s in chunks). It runs only when the other
+ * periods hold at most `maxKeptRows` rows and fewer than the period itself, so the writer lock is held
+ * about as briefly as for a few chunks; typically the next period's first days when a period is
+ * released after its grace window. Returns the number of the period's rows deleted, or undefined when
+ * the condition does not hold (then the chunked delete does the work).
+ */
+export async function clearPeriodCountersAtOnce(database: Pick<Database, 'db' | 'runSynchronousTransaction'>, period: string, maxKeptRows: number): Promise<number | undefined> {
+  if (!database.runSynchronousTransaction) return undefined;
+  const others = async (comparison: '<' | '>') =>
+    (await database.db.selectFrom('coded_counters').select('period').where('period', comparison, period).limit(maxKeptRows + 1).execute()).length;
+  const kept = (await others('<')) + (await others('>'));
+  if (kept > maxKeptRows) return undefined;
+  const own = (await database.db.selectFrom('coded_counters').select('period').where('period', '=', period).limit(kept + 1).execute()).length;
+  if (own <= kept) return undefined;
+  return database.runSynchronousTransaction((sqlite) => {
+    sqlite.prepare('DROP TABLE IF EXISTS temp.retention_kept_counters').run();
+    sqlite.prepare('CREATE TEMP TABLE retention_kept_counters AS SELECT * FROM coded_counters WHERE period <> ?').run(period);
+    const cleared = sqlite.prepare('DELETE FROM coded_counters').run().changes;
+    const restored = sqlite.prepare('INSERT INTO coded_counters SELECT * FROM temp.retention_kept_counters').run().changes;
+    sqlite.prepare('DROP TABLE temp.retention_kept_counters').run();
+    return cleared - restored;
+  });
 }
 
 /** Retention for replay guards, one chunk of at most `rows` rows. */

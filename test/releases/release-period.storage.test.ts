@@ -200,7 +200,22 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
       },
       transformResult: async ({ result }) => result,
     });
-    const result = await releasePeriod({ ...testApp.deps, database: { ...testApp.deps.database, db: failingDb } }, { period: PERIOD, actor: SYSTEM_ACTOR });
+    // On embedded SQLite the period's counters are cleared in one synchronous transaction: fail that too.
+    const { runSynchronousTransaction } = testApp.deps.database;
+    const failingDatabase = {
+      ...testApp.deps.database,
+      db: failingDb,
+      ...(runSynchronousTransaction
+        ? {
+            runSynchronousTransaction: <T>(work: Parameters<typeof runSynchronousTransaction<T>>[0]) => {
+              if (failed) return runSynchronousTransaction(work);
+              failed = true;
+              return Promise.reject(new Error('connection lost'));
+            },
+          }
+        : {}),
+    };
+    const result = await releasePeriod({ ...testApp.deps, database: failingDatabase }, { period: PERIOD, actor: SYSTEM_ACTOR });
     expect(failed).toBe(true);
     expect(result.retentionComplete).toBe(false);
     expect(await countRows(testApp.deps.database, 'counters', PERIOD)).toBe(20);
@@ -236,8 +251,10 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
       );
     expect(await entries()).toEqual([{ period: PERIOD, countersDeleted: 20, replayGuardsDeleted: 30 }]);
 
-    // Another released period whose purge dies after its first chunk of 8 counter rows.
+    // Another released period whose purge dies after its first chunk of 8 counter rows. A later
+    // period holds more rows than the purge would set aside to clear the table at once (5 chunks).
     await insertCounters(testApp.testDatabase.database, crowd(20, { period: NEXT_PERIOD }));
+    await insertCounters(testApp.testDatabase.database, crowd(41, { period: '2026-W50' }));
     await insertReplayGuards(testApp.testDatabase.database, NEXT_PERIOD, 12);
     await db
       .insertInto('period_releases')
@@ -256,6 +273,26 @@ describe.each(TEST_DIALECTS)('release job on %s', (dialect) => {
     expect(finished).toEqual([{ period: NEXT_PERIOD, countersDeleted: 12, replayGuardsDeleted: 12 }]);
     // The entry does not present the finishing run's 12 rows as the whole purge of 20.
     expect((await entries()).at(-1)).toEqual({ period: NEXT_PERIOD, countersDeleted: 12, replayGuardsDeleted: 12, countsArePartial: true });
+    expect(await countRows(testApp.deps.database, 'counters', '2026-W50')).toBe(41);
+  });
+
+  it('clears a period that holds nearly all the counters at once on embedded SQLite, keeping every other row as it was', async () => {
+    await insertCounters(testApp.testDatabase.database, crowd(20));
+    await insertCounters(testApp.testDatabase.database, [
+      ...crowd(3, { period: '2026-W47', events: 4, bytes: 7 }),
+      ...crowd(4, { period: NEXT_PERIOD, cell: { sector: 'health', mfa: 0 }, events: 9, bytes: 11 }),
+    ]);
+    const others = () =>
+      testApp.deps.database.db.selectFrom('counters').selectAll().where('period', '<>', PERIOD).orderBy('period').orderBy('contributor').execute();
+    const before = await others();
+    expect(before).toHaveLength(7);
+    const chunks: number[] = [];
+    const result = await purgePeriodData(testApp.deps, PERIOD, { chunkRows: 2, onChunk: (deleted) => chunks.push(deleted) });
+    expect(result.countersDeleted).toBe(20);
+    expect(await countRows(testApp.deps.database, 'counters', PERIOD)).toBe(0);
+    expect(await others()).toEqual(before);
+    // At once (one step) where the embedded SQLite transaction is available; in 2-row chunks elsewhere.
+    expect(chunks).toHaveLength(testApp.deps.database.runSynchronousTransaction ? 1 : 10);
   });
 
   it('chains each dataset: release N+1 names release N and the hash of its datapackage.json', async () => {
