@@ -312,6 +312,7 @@ export async function releasePeriod(deps: ReleaseDeps, request: ReleaseRequest):
   const releasedAt = deps.clock.now().toISOString();
   deps.logger.info('period released', { period: plan.period.id, datasets: releases.length, durationMs: deps.clock.now().getTime() - started });
 
+  report({ phase: 'retention', completed: total - 1 });
   const retention = await retainAfterRelease(deps, plan.period.id, (deleted) =>
     report({ phase: 'retention', completed: total - 1 + Math.min(0.99, deleted / Math.max(1, counterRows)) }),
   );
