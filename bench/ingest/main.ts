@@ -76,7 +76,7 @@ const fileBytes = (file: string) => (existsSync(file) ? statSync(file).size : 0)
 
 /**
  * Bulk-inserts `count` replay guards shaped like the one a real warm-up event left (same period and
- * contributor, random keys of the same length), spread evenly over the FILL_DAYS days before the
+ * contributor, random hashes of the same length, a batch id per 500), spread evenly over the FILL_DAYS days before the
  * warm-up event's: what `count` events received over the last three days leave behind, all still
  * inside the default dedup window (72 h), so none would have been purged.
  */
@@ -87,19 +87,18 @@ function fillPeriod(file: string, count: number) {
   try {
     db.pragma('cache_size = -65536');
     const sample = db.prepare('SELECT event_hash, period, contributor, event_day FROM replay_guards LIMIT 1').get() as
-      | { event_hash: string; period: string; contributor: string; event_day: number }
+      | { event_hash: Buffer; period: string; contributor: string; event_day: number }
       | undefined;
     if (!sample) throw new Error('the warm-up event left no replay guard');
-    const hashBytes = Math.ceil(sample.event_hash.length / 2);
     const insert = db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
        INSERT INTO replay_guards (event_hash, period, contributor, batch_id, event_day)
-       SELECT substr(lower(hex(randomblob(?))), 1, ?), ?, ?, 'fill-' || (i / 500), ? - 1 - (i % ${FILL_DAYS}) FROM n`,
+       SELECT randomblob(?), ?, ?, 1 + i / 500, ? - 1 - (i % ${FILL_DAYS}) FROM n`,
     );
     const chunk = 500_000;
     for (let done = 0; done < count; done += chunk) {
       db.transaction(() =>
-        insert.run(Math.min(chunk, count - done), hashBytes, sample.event_hash.length, sample.period, sample.contributor, sample.event_day),
+        insert.run(Math.min(chunk, count - done), sample.event_hash.length, sample.period, sample.contributor, sample.event_day),
       )();
     }
     db.pragma('wal_checkpoint(TRUNCATE)');

@@ -116,10 +116,12 @@ export interface CounterValuesTable {
 
 /** Replay protection: keyed hash of (organization, event id). Deleted with the period's counters. */
 export interface ReplayGuardsTable {
-  event_hash: string;
+  /** The keyed hash's 16 bytes (BLOB; bytea on PostgreSQL). */
+  event_hash: Uint8Array;
   period: string;
   contributor: string;
-  batch_id: string;
+  /** A random 48-bit integer per batch write: the set-based write finds its own guards by it. */
+  batch_id: ColumnType<number | string, number, number>;
   /** Whole UTC days since the epoch of the event's time: guards whose day left the DEDUP_WINDOW_HOURS window are purged by it. */
   event_day: number;
 }

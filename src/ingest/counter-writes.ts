@@ -3,14 +3,14 @@
  * them, so the same plan runs inside a transaction (SQLite, PostgreSQL) or as one D1 batch().
  *
  * Exactly-once counting rests on the replay guard's primary key (the event's UTC day and keyed hash):
- *  1. insert a guard per event, tagged with this batch's random id, ON CONFLICT DO NOTHING;
+ *  1. insert a guard per event, tagged with this batch's random id (48 bits), ON CONFLICT DO NOTHING;
  *  2. add to the counters only the staged events whose guard carries this batch's id.
  * A retry, or a concurrent request with an overlapping event (PostgreSQL waits on the other
  * transaction's uncommitted key, then skips it), finds the guard owned by another batch and
  * counts nothing.
  *
  * Rows travel as JSON array parameters (D1 allows only 100 bound parameters per statement): the
- * batch's distinct cells, its events as [hash, period, contributor, cell index, bytes], and the
+ * batch's distinct cells, its events as [hash in hex, period, contributor, cell index, bytes, day] (the hash is decoded to the guard's 16 bytes in SQL), and the
  * distinct text values of its cells. Events of one batch mostly repeat a few cells, so counters are
  * upserted once per distinct cell.
  *
@@ -33,7 +33,8 @@ import { RESEARCH_SCOPE } from '../consent/consent-coverage';
 import type { GeneralizedCell } from './generalize';
 
 export interface StagedEvent {
-  eventHash: string;
+  /** The keyed hash's 16 bytes (see src/secrets/pseudonymizer.ts). */
+  eventHash: Buffer;
   period: string;
   contributor: string;
   cell: GeneralizedCell;
@@ -48,11 +49,12 @@ export interface TallyIncrement {
   events: number;
 }
 
-type ColumnType = 'text' | 'integer' | 'bigint';
+/** `hex`: text in the JSON, decoded to bytes (BLOB / bytea) in SQL. */
+type ColumnType = 'text' | 'integer' | 'bigint' | 'hex';
 type JsonColumn = readonly [name: string, type: ColumnType];
 
 const EVENT_COLUMNS: readonly JsonColumn[] = [
-  ['h', 'text'],
+  ['h', 'hex'],
   ['p', 'text'],
   ['c', 'text'],
   ['ci', 'integer'],
@@ -78,10 +80,16 @@ const TALLY_COLUMNS: readonly JsonColumn[] = [
 /** SELECT over a JSON array of positional arrays, in each dialect's JSON functions. */
 function jsonRowsSelect(dialect: DialectName, json: string, columns: readonly JsonColumn[]): RawBuilder<unknown> {
   if (dialect === 'postgres') {
-    const projection = sql.raw(columns.map(([name, type], index) => `(x ->> ${index})::${type} AS ${name}`).join(', '));
+    const projection = sql.raw(
+      columns
+        .map(([name, type], index) => (type === 'hex' ? `decode(x ->> ${index}, 'hex') AS ${name}` : `(x ->> ${index})::${type} AS ${name}`))
+        .join(', '),
+    );
     return sql`SELECT ${projection} FROM jsonb_array_elements(${json}::jsonb) AS x`;
   }
-  const projection = sql.raw(columns.map(([name], index) => `value ->> ${index} AS ${name}`).join(', '));
+  const projection = sql.raw(
+    columns.map(([name, type], index) => (type === 'hex' ? `unhex(value ->> ${index}) AS ${name}` : `value ->> ${index} AS ${name}`)).join(', '),
+  );
   return sql`SELECT ${projection} FROM jsonb_each(${json})`;
 }
 
@@ -133,13 +141,14 @@ function stageCells(events: readonly StagedEvent[]) {
         values.set(`${column}\u0000${value}`, [column, value]);
       }
     }
-    stagedEvents.push([event.eventHash, event.period, event.contributor, index, event.sizeBytes, event.eventDay]);
+    stagedEvents.push([event.eventHash.toString('hex'), event.period, event.contributor, index, event.sizeBytes, event.eventDay]);
   }
   return { cells: JSON.stringify(cells), events: JSON.stringify(stagedEvents), values: JSON.stringify([...values.values()]) };
 }
 
 export interface BatchWriteInput {
-  batchId: string;
+  /** Random, 1 to 2^48 - 1 (0 marks guards stored before migration 0006): how the set-based write finds its own guards. */
+  batchId: number;
   orgId: string;
   /** The write time: the organization's consent must still be active then (ISO-8601). */
   writtenAt: string;
@@ -176,7 +185,7 @@ export function buildBatchWrite(db: Kysely<DB>, dialect: DialectName, input: Bat
     acceptedResultIndex = queries.length;
     queries.push(
       sql`INSERT INTO replay_guards (event_day, event_hash, period, contributor, batch_id)
-          SELECT e.eh, e.h, e.p, e.c, ${input.batchId} FROM ${events(staged.events)} WHERE ${consentStillActive} ${notLegacyDuplicate}
+          SELECT e.eh, e.h, e.p, e.c, CAST(${input.batchId} AS bigint) FROM ${events(staged.events)} WHERE ${consentStillActive} ${notLegacyDuplicate}
           ORDER BY e.eh, e.h
           ON CONFLICT (event_day, event_hash) DO NOTHING
           RETURNING event_hash`.compile(db),

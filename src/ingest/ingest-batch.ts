@@ -5,7 +5,6 @@
  * One bad event never rejects the batch; it is reported by index with a code. Nothing of a rejected
  * event is stored except a per-reason count.
  */
-import { randomUuid } from '../auth/tokens';
 import { hasConsentAt } from '../consent/consent-coverage';
 import { listConsents } from '../consent/consent-repository';
 import { isTransientStoreError } from '../db/database';
@@ -18,6 +17,7 @@ import { generalizeEvent } from './generalize';
 import { type DroppedFieldCounts, minimizeEvent } from './minimize-event';
 import { eventDayOf, isOutsideDedupWindow, legacyGuardDay } from './replay-guard-window';
 import { type Period, periodContaining } from '../periods/period';
+import type { RandomSource } from '../privacy/random-source';
 import { createPseudonymizer } from '../secrets/pseudonymizer';
 
 export const REJECTION_CODES = [
@@ -62,6 +62,14 @@ function outsideDedupWindowDetail(dedupWindowMs: number): string {
 }
 
 const MAX_WRITE_ATTEMPTS = 3;
+
+/** A batch write's id: 48 random bits, never 0 (the id of guards stored before migration 0006). */
+function randomBatchId(random: RandomSource): number {
+  const bytes = new Uint8Array(6);
+  random.fillRandomBytes(bytes);
+  const id = bytes.reduce((value, byte) => value * 256 + byte, 0);
+  return id === 0 ? 1 : id;
+}
 
 export async function ingestBatch(
   deps: IngestDeps,
@@ -152,7 +160,7 @@ export async function ingestBatch(
       const eventHash = pseudonymizer.eventHash(source.orgId, event.eventId);
       const eventDay = eventDayOf(occurredAt);
       // The same key as the replay guard's, so how events are split into batches changes nothing.
-      const guardKey = `${eventDay}:${eventHash}`;
+      const guardKey = `${eventDay}:${eventHash.toString('latin1')}`;
       if (seenInBatch.has(guardKey)) {
         duplicatesInBatch += 1;
         countTally(period.id, 'duplicate');
@@ -198,7 +206,7 @@ async function writeBatch(
   const { database } = deps;
   for (let attempt = 1; ; attempt += 1) {
     const input: BatchWriteInput = {
-      batchId: randomUuid(deps.random),
+      batchId: randomBatchId(deps.random),
       orgId,
       writtenAt: deps.clock.now().toISOString(),
       events,

@@ -17,17 +17,17 @@ function isPlainObject(value: unknown): value is PlainObject {
 }
 
 interface KnownKeys {
-  topLevel: ReadonlySet<string>;
-  nested: Record<string, ReadonlySet<string>>;
+  topLevel: readonly string[];
+  nested: Record<string, readonly string[]>;
 }
 
 function knownKeysOf(schema: (typeof MINIMIZED_EVENT_SCHEMAS)[SchemaVersion]): KnownKeys {
   return {
-    topLevel: new Set(Object.keys(schema.shape)),
+    topLevel: Object.keys(schema.shape),
     nested: Object.fromEntries(
       Object.entries(schema.shape)
         .filter(([, field]) => 'shape' in field)
-        .map(([name, field]) => [name, new Set(Object.keys((field as { shape: object }).shape))]),
+        .map(([name, field]) => [name, Object.keys((field as { shape: object }).shape)]),
     ),
   };
 }
@@ -38,13 +38,41 @@ const KNOWN_KEYS: Record<SchemaVersion, KnownKeys> = {
   2: knownKeysOf(MINIMIZED_EVENT_SCHEMAS[2]),
 };
 
-const identifierKeys: Record<string, ReadonlySet<string>> = {
-  transfer: new Set(IDENTIFIER_FIELDS.transfer),
-  actor: new Set(IDENTIFIER_FIELDS.actor),
+/** Identifier fields of the nested objects that have them, each with its contract path. */
+const NESTED_IDENTIFIERS: Record<string, readonly (readonly [key: string, path: string])[]> = {
+  transfer: IDENTIFIER_FIELDS.transfer.map((key) => [key, `transfer.${key}`] as const),
 };
+const ACTOR_IDENTIFIERS: ReadonlySet<string> = new Set(IDENTIFIER_FIELDS.actor);
 
-function countDrop(counts: DroppedFieldCounts, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
+function countDrop(counts: DroppedFieldCounts, key: string, n = 1): void {
+  counts[key] = (counts[key] ?? 0) + n;
+}
+
+const { hasOwn } = Object;
+
+/**
+ * Copies the known fields of a nested object. The object is read by the contract's keys rather than
+ * by its own entries (this runs for every event); whatever else it holds is counted by number:
+ * identifier fields by path, the rest as unknown.
+ */
+function minimizeNested(key: string, value: PlainObject, knownNested: readonly string[], counts: DroppedFieldCounts): PlainObject {
+  const kept: PlainObject = {};
+  let accounted = 0;
+  for (const nestedKey of knownNested) {
+    if (hasOwn(value, nestedKey)) {
+      kept[nestedKey] = value[nestedKey];
+      accounted += 1;
+    }
+  }
+  for (const [identifier, path] of NESTED_IDENTIFIERS[key] ?? []) {
+    if (hasOwn(value, identifier)) {
+      countDrop(counts, path);
+      accounted += 1;
+    }
+  }
+  const unknown = Object.keys(value).length - accounted;
+  if (unknown > 0) countDrop(counts, UNKNOWN_FIELD_KEY, unknown);
+  return kept;
 }
 
 /**
@@ -55,33 +83,24 @@ export function minimizeEvent(raw: unknown, counts: DroppedFieldCounts, schemaVe
   if (!isPlainObject(raw)) return raw;
   const known = KNOWN_KEYS[schemaVersion];
   const kept: PlainObject = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key === 'actor') {
-      if (isPlainObject(value)) {
-        for (const actorKey of Object.keys(value)) {
-          countDrop(counts, identifierKeys.actor?.has(actorKey) ? `actor.${actorKey}` : UNKNOWN_FIELD_KEY);
-        }
-      } else {
-        countDrop(counts, 'actor');
-      }
-      continue;
-    }
-    if (!known.topLevel.has(key)) {
-      countDrop(counts, UNKNOWN_FIELD_KEY);
-      continue;
-    }
+  let accounted = 0;
+  for (const key of known.topLevel) {
+    if (!hasOwn(raw, key)) continue;
+    accounted += 1;
+    const value = raw[key];
     const knownNested = known.nested[key];
-    if (knownNested && isPlainObject(value)) {
-      const keptNested: PlainObject = {};
-      for (const [nestedKey, nestedValue] of Object.entries(value)) {
-        if (knownNested.has(nestedKey)) keptNested[nestedKey] = nestedValue;
-        else if (identifierKeys[key]?.has(nestedKey)) countDrop(counts, `${key}.${nestedKey}`);
-        else countDrop(counts, UNKNOWN_FIELD_KEY);
-      }
-      kept[key] = keptNested;
+    kept[key] = knownNested && isPlainObject(value) ? minimizeNested(key, value, knownNested, counts) : value;
+  }
+  if (hasOwn(raw, 'actor')) {
+    accounted += 1;
+    const actor = raw.actor;
+    if (isPlainObject(actor)) {
+      for (const actorKey of Object.keys(actor)) countDrop(counts, ACTOR_IDENTIFIERS.has(actorKey) ? `actor.${actorKey}` : UNKNOWN_FIELD_KEY);
     } else {
-      kept[key] = value;
+      countDrop(counts, 'actor');
     }
   }
+  const unknown = Object.keys(raw).length - accounted;
+  if (unknown > 0) countDrop(counts, UNKNOWN_FIELD_KEY, unknown);
   return kept;
 }

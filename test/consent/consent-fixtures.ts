@@ -61,7 +61,7 @@ export async function guardSnapshot(testApp: TestApp): Promise<Map<string, strin
   const byContributor = new Map<string, string[]>();
   for (const row of rows) {
     const list = byContributor.get(row.contributor) ?? [];
-    list.push(`${row.period} ${row.event_hash}`);
+    list.push(`${row.period} ${Buffer.from(row.event_hash).toString('hex')}`);
     byContributor.set(row.contributor, list);
   }
   return byContributor;

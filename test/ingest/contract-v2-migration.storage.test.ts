@@ -55,17 +55,18 @@ describe.each(TEST_DIALECTS)('migration 0002 (contract version 2 dimensions) on 
     expect(row).toMatchObject(cell);
 
     // A version 1 event of the same cell after the upgrade lands in that row.
+    const hash = Buffer.alloc(16, 1);
     const plan = buildBatchWrite(testDatabase.database.db, testDatabase.database.dialect, {
-      batchId: 'batch-after-upgrade',
+      batchId: 7,
       orgId: 'org-without-consent',
       writtenAt: '2026-11-26T12:00:00.000Z',
-      events: [{ eventHash: 'h1', period: '2026-W48', contributor: 'contributor-a', cell, sizeBytes: 50, eventDay: 0 }],
+      events: [{ eventHash: hash, period: '2026-W48', contributor: 'contributor-a', cell, sizeBytes: 50, eventDay: 0 }],
       knownTallies: [],
     });
     // The consent re-check inside the write needs a consent row; without one the write stores nothing,
     // so the row count is checked through the upsert statement alone.
     const upsert = plan.queries.find((query) => query.sql.includes('INSERT INTO coded_counters'))!;
-    await sql`insert into replay_guards (event_hash, period, contributor, batch_id, event_day) values ('h1', '2026-W48', 'contributor-a', 'batch-after-upgrade', 0)`.execute(
+    await sql`insert into replay_guards (event_hash, period, contributor, batch_id, event_day) values (${hash}, '2026-W48', 'contributor-a', 7, 0)`.execute(
       testDatabase.database.db,
     );
     await testDatabase.database.db.executeQuery(upsert);

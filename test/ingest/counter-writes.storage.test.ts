@@ -10,7 +10,7 @@ import { TEST_DIALECTS } from '../support/test-database';
 function stagedEvent(n: number, overrides: Record<string, unknown> = {}): StagedEvent {
   const event = minimizedEventSchema.parse(transferEvent({ eventId: testEventId(n), ...overrides }));
   return {
-    eventHash: `hash-${n}`,
+    eventHash: Buffer.from(n.toString(16).padStart(32, '0'), 'hex'),
     period: '2026-W48',
     contributor: 'contributor-a',
     cell: generalizeEvent(event, { sector: 'finance', sizeBand: '250-999' }),
@@ -53,7 +53,7 @@ describe.each(WRITE_PATHS)('atomic counter writes on %s (%s)', (dialect, path) =
     const results = await database.executeAtomically(thenFail ? [...plan.queries, failing] : plan.queries);
     return results[plan.acceptedResultIndex]?.rows.length ?? 0;
   };
-  const write = (batchId: string, events: StagedEvent[]) =>
+  const write = (batchId: number, events: StagedEvent[]) =>
     run({
       batchId,
       orgId: org.orgId,
@@ -77,8 +77,8 @@ describe.each(WRITE_PATHS)('atomic counter writes on %s (%s)', (dialect, path) =
 
   it('aggregates events per distinct cell and counts overlapping batches once', async () => {
     const small = { transfer: { ...(transferEvent().transfer as object), sizeBytes: 10 } };
-    expect(await write('batch-1', [stagedEvent(1), stagedEvent(2), stagedEvent(3, small)])).toBe(3);
-    expect(await write('batch-2', [stagedEvent(2), stagedEvent(3, small), stagedEvent(4)])).toBe(1);
+    expect(await write(1, [stagedEvent(1), stagedEvent(2), stagedEvent(3, small)])).toBe(3);
+    expect(await write(2, [stagedEvent(2), stagedEvent(3, small), stagedEvent(4)])).toBe(1);
     const after = await state();
     expect(after.counters).toHaveLength(2);
     expect(after.counters.map((row) => row.events).sort()).toEqual([1, 3]);
@@ -93,25 +93,25 @@ describe.each(WRITE_PATHS)('atomic counter writes on %s (%s)', (dialect, path) =
       .set({ revoked_at: testApp.clock.now().toISOString(), revoke_reason: 'race' })
       .where('org_id', '=', org.orgId)
       .execute();
-    expect(await write('batch-1', [stagedEvent(1), stagedEvent(2)])).toBe(0);
+    expect(await write(1, [stagedEvent(1), stagedEvent(2)])).toBe(0);
     expect(await state()).toEqual({ counters: [], guards: 0, values: 0, tallies: { invalid_event: 2 } });
   });
 
   it('a batch whose last statement fails leaves no counter, guard, tally or value id behind', async () => {
-    const input = { batchId: 'batch-x', orgId: org.orgId, writtenAt: testApp.clock.now().toISOString(), events: [stagedEvent(1)], knownTallies: [] };
+    const input = { batchId: 99, orgId: org.orgId, writtenAt: testApp.clock.now().toISOString(), events: [stagedEvent(1)], knownTallies: [] };
     await expect(run(input, true)).rejects.toThrow();
     expect(await state()).toEqual({ counters: [], guards: 0, values: 0, tallies: {} });
   });
 
   it('stores each text value once, with one id, however many cells and batches use it', async () => {
     const small = { transfer: { ...(transferEvent().transfer as object), sizeBytes: 10 } };
-    expect(await write('batch-1', [stagedEvent(1), stagedEvent(2, small)])).toBe(2);
+    expect(await write(1, [stagedEvent(1), stagedEvent(2, small)])).toBe(2);
     const { db } = testApp.deps.database;
     const first = await db.selectFrom('counter_values').selectAll().orderBy('id').execute();
     // Thirteen text columns; the two cells differ in their size band only.
     expect(first).toHaveLength(14);
     expect(new Set(first.map((row) => `${row.column_name}=${row.value}`)).size).toBe(14);
-    expect(await write('batch-2', [stagedEvent(3), stagedEvent(4, small)])).toBe(2);
+    expect(await write(2, [stagedEvent(3), stagedEvent(4, small)])).toBe(2);
     expect(await db.selectFrom('counter_values').selectAll().orderBy('id').execute()).toEqual(first);
     expect((await state()).counters.map((row) => row.events)).toEqual([2, 2]);
   });
@@ -133,7 +133,7 @@ describe.each(TEST_DIALECTS)('concurrent batches storing new values on %s (set-b
     // values none of them finds stored: on PostgreSQL they race for the same value keys.
     const batches = Array.from({ length: 8 }, (_, batch) =>
       buildBatchWrite(database.db, database.dialect, {
-        batchId: `batch-${batch}`,
+        batchId: 100 + batch,
         orgId: org.orgId,
         writtenAt: testApp.clock.now().toISOString(),
         events: [stagedEvent(batch * 10 + 1), stagedEvent(batch * 10 + 2, small), stagedEvent(batch * 10 + 3)],

@@ -92,7 +92,7 @@ describe.each(TEST_DIALECTS)('dedup window on %s', (dialect) => {
     // What the previous release stored for this event (no event day).
     await database.db
       .insertInto('replay_guards')
-      .values({ event_hash: eventHash, period: '2026-W48', contributor: 'contributor-before-upgrade', batch_id: 'old' } as never)
+      .values({ event_hash: eventHash.toString('hex'), period: '2026-W48', contributor: 'contributor-before-upgrade', batch_id: 'old' } as never)
       .execute();
     const upgradedAt = Date.now();
     expect((await migrator.migrateToLatest()).error).toBeUndefined();

@@ -98,10 +98,10 @@ export function crowd(count: number, options: { from?: number; cell?: Partial<Co
 
 export async function insertReplayGuards(database: Database, period: string, count: number): Promise<void> {
   const rows = Array.from({ length: count }, (_, index) => ({
-    event_hash: `${period}-guard-${index}`,
+    event_hash: Buffer.from(`${period}-guard-${index}`),
     period,
     contributor: contributorName(index),
-    batch_id: 'test-batch',
+    batch_id: 1,
     event_day: 0,
   }));
   await database.db.insertInto('replay_guards').values(rows).execute();

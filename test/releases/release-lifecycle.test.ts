@@ -72,7 +72,7 @@ describe.each(TEST_DIALECTS)('release lifecycle on %s', (dialect) => {
   it('publishes the crowd without any identifier, pseudonym or canary in any release byte', async () => {
     const db = testApp.deps.database.db;
     const pseudonyms = (await db.selectFrom('counters').select('contributor').distinct().execute()).map((row) => row.contributor);
-    const eventHashes = (await db.selectFrom('replay_guards').select('event_hash').execute()).map((row) => row.event_hash);
+    const eventHashes = (await db.selectFrom('replay_guards').select('event_hash').execute()).map((row) => Buffer.from(row.event_hash).toString('hex'));
     expect(pseudonyms).toHaveLength(ORGANIZATIONS);
 
     testApp.clock.set(AFTER_GRACE);

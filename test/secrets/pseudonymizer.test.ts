@@ -8,7 +8,7 @@ describe('pseudonymizer', () => {
       const reference = (message: string) => createHmac('sha256', key).update(message).digest('hex').slice(0, 32);
       const pseudonymizer = createPseudonymizer(key);
       expect(pseudonymizer.contributor('org-1', '2026-W48')).toBe(reference('contributor\u0000org-1\u00002026-W48'));
-      expect(pseudonymizer.eventHash('org-1', 'ABC-def')).toBe(reference('event\u0000org-1\u0000abc-def'));
+      expect(pseudonymizer.eventHash('org-1', 'ABC-def').toString('hex')).toBe(reference('event\u0000org-1\u0000abc-def'));
     }
   });
 
@@ -17,6 +17,7 @@ describe('pseudonymizer', () => {
     const b = createPseudonymizer(new Uint8Array(32).fill(2));
     expect(a.contributor('org', 'P1')).not.toBe(a.contributor('org', 'P2'));
     expect(a.contributor('org', 'P1')).not.toBe(b.contributor('org', 'P1'));
-    expect(a.eventHash('org-a', 'e')).not.toBe(a.eventHash('org-b', 'e'));
+    expect(a.eventHash('org-a', 'e').toString('hex')).not.toBe(a.eventHash('org-b', 'e').toString('hex'));
+    expect(a.eventHash('org-a', 'e')).toHaveLength(16);
   });
 });
