@@ -456,7 +456,9 @@ const codedCounters: Migration = {
  * Every guard is kept as it is: its day (including the negated day of guards stored before 0004),
  * period and pseudonym unchanged, its hash decoded from hex (a value that is not hex, which this
  * service never wrote, is kept as it was). A batch id only matters inside its own batch's write, so
- * stored guards get 0, which no batch uses.
+ * stored guards get 0, which no batch uses. Deploy it together with the code that writes 16-byte
+ * hashes: on SQLite and D1 a guard the previous release wrote in between (hex text, accepted by the
+ * dynamically typed column) would not match the same event's hash later; PostgreSQL refuses that write.
  */
 const replayGuardsCompact: Migration = {
   async up(db: AnyDb) {
