@@ -4,12 +4,12 @@
  * back unchanged through the `counters` view, and going down restores the wide rows and their keys.
  */
 import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import type { Migrator } from 'kysely/migration';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, migrations } from '../../src/db/migrations';
+import { migrateToLatest } from '../../src/db/migrations';
 import { COUNTER_CELL_COLUMNS } from '../../src/db/schema';
 import { BASE_CELL, type CounterCell } from '../releases/release-fixtures';
-import { createTestDatabase, type TestDatabase, TEST_DIALECTS } from '../support/test-database';
+import { createTestDatabase, type TestDatabase, TEST_DIALECTS, testMigrator } from '../support/test-database';
 
 interface WideRow {
   period: string;
@@ -39,11 +39,7 @@ describe.each(TEST_DIALECTS)('migration 0005 (coded counters) on %s', (dialect) 
   let migrator: Migrator;
   beforeEach(async () => {
     testDatabase = await createTestDatabase(dialect);
-    migrator = new Migrator({
-      db: testDatabase.database.db,
-      provider: { getMigrations: async () => migrations },
-      ...(testDatabase.searchPath ? { migrationTableSchema: testDatabase.searchPath } : {}),
-    });
+    migrator = testMigrator(testDatabase.database.db, testDatabase.searchPath);
   });
   afterEach(() => testDatabase.dispose());
 

@@ -5,16 +5,16 @@
  * events are stored.
  */
 import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import type { Migrator } from 'kysely/migration';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COUNTER_CELL_COLUMNS } from '../../src/db/schema';
-import { migrateToLatest, migrations } from '../../src/db/migrations';
+import { migrateToLatest } from '../../src/db/migrations';
 import { buildBatchWrite } from '../../src/ingest/counter-writes';
 import { generalizeEvent } from '../../src/ingest/generalize';
 import { minimizedEventSchema } from '../../src/ingest/event-schema';
 import { insertCounterRows } from '../support/counter-rows';
 import { transferEvent } from '../support/fixtures';
-import { createTestDatabase, type TestDatabase, TEST_DIALECTS } from '../support/test-database';
+import { createTestDatabase, type TestDatabase, TEST_DIALECTS, testMigrator } from '../support/test-database';
 
 const PROFILE = { sector: 'finance', sizeBand: '250-999' };
 
@@ -23,11 +23,7 @@ describe.each(TEST_DIALECTS)('migration 0002 (contract version 2 dimensions) on 
   let migrator: Migrator;
   beforeEach(async () => {
     testDatabase = await createTestDatabase(dialect);
-    migrator = new Migrator({
-      db: testDatabase.database.db,
-      provider: { getMigrations: async () => migrations },
-      ...(testDatabase.searchPath ? { migrationTableSchema: testDatabase.searchPath } : {}),
-    });
+    migrator = testMigrator(testDatabase.database.db, testDatabase.searchPath);
   });
   afterEach(() => testDatabase.dispose());
 

@@ -4,15 +4,14 @@
  * the window, and no event is ever counted twice, also across a purge. On every dialect (SQLite
  * runs the prepared-statement path, PostgreSQL the set-based plan).
  */
-import { Migrator } from 'kysely/migration';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toCount } from '../../src/db/database';
-import { migrations } from '../../src/db/migrations';
 import { createPseudonymizer } from '../../src/secrets/pseudonymizer';
 import { purgeExpiredReplayGuards } from '../../src/ingest/replay-guard-window';
 import { registerConsentingOrg, sendBatch, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
 import { createTestApp, TEST_START, type TestApp } from '../support/test-app';
-import { TEST_DIALECTS } from '../support/test-database';
+import { TEST_DIALECTS, testMigrator } from '../support/test-database';
+import { countedEvents } from '../support/counter-rows';
 
 const HOUR_MS = 3_600_000;
 const WINDOW_HOURS = 24;
@@ -26,13 +25,7 @@ describe.each(TEST_DIALECTS)('dedup window on %s', (dialect) => {
   });
   afterEach(() => testApp.dispose());
 
-  const counted = async () => {
-    const row = await testApp.deps.database.db
-      .selectFrom('counters')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('events'), eb.lit(0)).as('events'))
-      .executeTakeFirstOrThrow();
-    return toCount(row.events);
-  };
+  const counted = () => countedEvents(testApp.deps.database);
   const guards = async () => (await testApp.deps.database.db.selectFrom('replay_guards').select('event_hash').execute()).length;
   const at = (hoursAfterStart: number) => new Date(TEST_START.getTime() + hoursAfterStart * HOUR_MS).toISOString();
 
@@ -81,11 +74,7 @@ describe.each(TEST_DIALECTS)('dedup window on %s', (dialect) => {
 
   it('keeps guards stored before migration 0004 effective until the upgrade leaves the window', async () => {
     const { database } = testApp.deps;
-    const migrator = new Migrator({
-      db: database.db,
-      provider: { getMigrations: async () => migrations },
-      ...(database.schema ? { migrationTableSchema: database.schema } : {}),
-    });
+    const migrator = testMigrator(database.db, database.schema);
     expect((await migrator.migrateTo('0003_ingest_tallies_period_index')).error).toBeUndefined();
     const event = transferEvent({ eventId: testEventId(7), occurredAt: at(0) });
     const eventHash = createPseudonymizer(testApp.deps.secrets.pseudonymKey).eventHash(org.orgId, testEventId(7));

@@ -5,15 +5,14 @@
  * On every dialect, through the real migrator and the real ingest route.
  */
 import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import type { Migrator } from 'kysely/migration';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toCount } from '../../src/db/database';
-import { migrations } from '../../src/db/migrations';
 import { eventDayOf } from '../../src/ingest/replay-guard-window';
 import { createPseudonymizer } from '../../src/secrets/pseudonymizer';
 import { registerConsentingOrg, sendBatch, testEventId, transferEvent, type ConsentingOrg } from '../support/fixtures';
 import { createTestApp, TEST_START, type TestApp } from '../support/test-app';
-import { TEST_DIALECTS } from '../support/test-database';
+import { TEST_DIALECTS, testMigrator } from '../support/test-database';
+import { countedEvents } from '../support/counter-rows';
 
 interface HexGuard {
   event_day: number;
@@ -30,11 +29,7 @@ describe.each(TEST_DIALECTS)('migration 0006_replay_guards_compact on %s', (dial
     testApp = await createTestApp({ dialect });
     org = await registerConsentingOrg(testApp);
     const { database } = testApp.deps;
-    migrator = new Migrator({
-      db: database.db,
-      provider: { getMigrations: async () => migrations },
-      ...(database.schema ? { migrationTableSchema: database.schema } : {}),
-    });
+    migrator = testMigrator(database.db, database.schema);
   });
   afterEach(() => testApp.dispose());
 
@@ -44,13 +39,7 @@ describe.each(TEST_DIALECTS)('migration 0006_replay_guards_compact on %s', (dial
     );
     return rows.map((row) => ({ ...row, event_day: Number(row.event_day) }));
   };
-  const counted = async () => {
-    const row = await testApp.deps.database.db
-      .selectFrom('counters')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('events'), eb.lit(0)).as('events'))
-      .executeTakeFirstOrThrow();
-    return toCount(row.events);
-  };
+  const counted = () => countedEvents(testApp.deps.database);
 
   it('keeps every guard (legacy ones included) so earlier events stay duplicates, and migrates back to hex', async () => {
     expect((await migrator.migrateTo('0004_replay_guard_window')).error).toBeUndefined();

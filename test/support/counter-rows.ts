@@ -3,7 +3,7 @@
  * gets its id in `counter_values` (the one already there, or a new one), and the row goes into
  * `coded_counters` with the ids. Tests read them back as values through the `counters` view.
  */
-import type { Database } from '../../src/db/database';
+import { type Database, toCount } from '../../src/db/database';
 import { CODED_COUNTER_COLUMNS, COUNTER_CELL_COLUMNS, COUNTER_FLAG_COLUMNS, type CounterCellColumn } from '../../src/db/schema';
 
 export interface CounterRowValues {
@@ -49,4 +49,13 @@ export async function insertCounterRows(database: Database, rows: readonly Count
   for (let start = 0; start < coded.length; start += 400) {
     await db.insertInto('coded_counters').values(coded.slice(start, start + 400) as never).execute();
   }
+}
+
+/** Every event the counters hold, over all periods and cells (read through the `counters` view). */
+export async function countedEvents(database: Database): Promise<number> {
+  const row = await database.db
+    .selectFrom('counters')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('events'), eb.lit(0)).as('events'))
+    .executeTakeFirstOrThrow();
+  return toCount(row.events);
 }

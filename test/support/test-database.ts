@@ -9,7 +9,9 @@ import pg from 'pg';
 import type { Database, DialectName } from '../../src/db/database';
 import { createPostgresDatabase } from '../../src/db/dialects/postgres';
 import { createSqliteDatabase } from '../../src/db/dialects/sqlite';
-import { migrateToLatest } from '../../src/db/migrations';
+import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { migrateToLatest, migrations } from '../../src/db/migrations';
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 
@@ -68,4 +70,9 @@ export async function createTestDatabase(dialect: Exclude<DialectName, 'd1'>, op
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** A migrator over the service's migrations, for tests that move a database to an earlier version and back. */
+export function testMigrator(db: Kysely<any>, schema: string | undefined): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
 }
