@@ -38,6 +38,10 @@ function expectNothingEchoed(text: string, ...secrets: string[]): void {
   for (const secret of [...Object.values(CANARY), ...secrets]) expect(text).not.toContain(secret);
 }
 
+/** 200 MB of spaces, gzipped: compressed once per file, since that alone takes a second. */
+let bombBytes: Buffer | undefined;
+const gzipBomb = () => (bombBytes ??= gzipSync(Buffer.alloc(200 * 1024 * 1024, 0x20)));
+
 describe.each(HTTP_TARGETS)('ingest errors on %s', (targetName) => {
   const target = useHttpTarget(targetName);
   // Tests that move the clock leave it where every target starts.
@@ -73,6 +77,33 @@ describe.each(HTTP_TARGETS)('ingest errors on %s', (targetName) => {
     expectProblem(response, 401, 'unauthenticated');
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expectNothingEchoed(response.text, org.ingestToken, org.orgId, org.instanceId);
+  });
+
+  it('429 with Retry-After once a client has spent its failed authentications, for valid tokens too', async () => {
+    const { client } = target();
+    // The bucket is per client address, which every suite on the shared Worker has in common: spend it
+    // in a minute of its own, and leave it full (below) so the suites after this one find it untouched.
+    const spendAt = TEST_START.getTime() + 10 * 60_000;
+    await target().setClock(new Date(spendAt));
+    const org = await registerConsentingOrg(client, { name: 'Token Guessing Org' });
+    const guess = 'tagg_ing_guessedtokenxxxxxxxxxxxxxxxxxxx';
+    let refused: Awaited<ReturnType<typeof sendBatch>> | undefined;
+    for (let attempt = 0; attempt < 1_000 && !refused; attempt += 1) {
+      const response = await sendBatch(client, guess, [canaryEvent()]);
+      if (response.status === 429) refused = response;
+      else expectProblem(response, 401, 'unauthenticated');
+    }
+    if (!refused) throw new Error('failed authentications were never limited');
+    expectProblem(refused, 429, 'rate-limited');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expectNothingEchoed(refused.text, guess);
+    // Checked before the token is looked up, so a valid token from that client waits too.
+    expectProblem(await sendBatch(client, org.ingestToken, [transferEvent()]), 429, 'rate-limited');
+    await target().setClock(new Date(spendAt + retryAfter * 1000));
+    expect((await sendBatch(client, org.ingestToken, [transferEvent()])).status).toBe(200);
+    await target().setClock(new Date(spendAt + 10 * 60_000));
+    expect((await sendBatch(client, org.ingestToken, [transferEvent()])).status).toBe(200);
   });
 
   it('403 for API keys: only ingest tokens may send telemetry', async () => {
@@ -128,7 +159,7 @@ describe.each(HTTP_TARGETS)('ingest errors on %s', (targetName) => {
 
   it('413 for a gzip bomb, decided after decompressing no more than the limit', async () => {
     const org = await registerConsentingOrg(target().client, { name: 'Gzip Bomb Org' });
-    const bomb = gzipSync(Buffer.alloc(200 * 1024 * 1024, 0x20));
+    const bomb = gzipBomb();
     expect(bomb.byteLength).toBeLessThan(1024 * 1024);
     const response = await post(bomb, { ...bearer(org.ingestToken), 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expectProblem(response, 413, 'payload-too-large');
@@ -147,6 +178,8 @@ describe.each(HTTP_TARGETS)('ingest errors on %s', (targetName) => {
   it('415 for a non-JSON content type or an unsupported encoding', async () => {
     const org = await registerConsentingOrg(target().client, { name: 'Media Type Org' });
     const body = JSON.stringify({ schemaVersion: 1, events: [canaryEvent()] });
+    const untyped = await post(body, bearer(org.ingestToken));
+    expectProblem(untyped, 415, 'unsupported-media-type');
     const asText = await post(body, { ...bearer(org.ingestToken), 'content-type': 'text/plain' });
     expectProblem(asText, 415, 'unsupported-media-type');
     expectNothingEchoed(asText.text);
@@ -166,6 +199,23 @@ describe.each(HTTP_TARGETS)('ingest errors on %s', (targetName) => {
     const corrupt = await post(new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02, 0x03]), { ...headers, 'content-encoding': 'gzip' });
     // A stream that cannot be decompressed is a request problem, not a JSON one (read-bounded-body.ts).
     expectProblem(corrupt, 400, 'invalid-request');
+
+    const truncated = await post(gzipSync(JSON.stringify({ schemaVersion: 1, events: [canaryEvent()] })).subarray(0, 40), {
+      ...headers,
+      'content-encoding': 'gzip',
+    });
+    expectProblem(truncated, 400, 'invalid-request');
+    expectNothingEchoed(truncated.text);
+    const corruptDeflate = await post(new Uint8Array([0x01, 0x02, 0x03, 0x04, 0x05]), { ...headers, 'content-encoding': 'deflate' });
+    expectProblem(corruptDeflate, 400, 'invalid-request');
+    // No body at all and an empty one are the same refusal, whatever the runtime makes of an empty POST.
+    for (const body of [undefined, '']) {
+      const response = await target().client.app.request(BATCHES, { method: 'POST', headers, body });
+      const empty = { status: response.status, headers: response.headers, json: await response.json() };
+      expectProblem(empty, 400, 'invalid-json');
+      expect(empty.json.detail).toMatch(/empty/);
+    }
+    expectProblem(await post('null', headers), 400, 'invalid-request');
 
     const wrongVersion = await sendBatch(client, org.ingestToken, []);
     expectProblem(wrongVersion, 400, 'invalid-request');
