@@ -39,7 +39,7 @@ function expectNothingEchoed(text: string, ...secrets: string[]): void {
 }
 
 /** 200 MB of spaces, gzipped: compressed once per file, since that alone takes a second. */
-let bombBytes: Buffer | undefined;
+let bombBytes: ReturnType<typeof gzipSync> | undefined;
 const gzipBomb = () => (bombBytes ??= gzipSync(Buffer.alloc(200 * 1024 * 1024, 0x20)));
 
 describe.each(HTTP_TARGETS)('ingest errors on %s', (targetName) => {
