@@ -44,6 +44,9 @@ export async function readBoundedJsonBody(request: Request, maxBytes: number): P
     if (error instanceof AppError) throw error;
     throw new AppError('invalid-request', `The body could not be decoded as ${encoding}.`);
   }
+  // Checked after reading, not only on a missing stream: a runtime may hand an empty POST over as an
+  // empty stream (workerd does) or as none at all (Node), and the answer must not depend on which.
+  if (total === 0) throw new AppError('invalid-json', 'The request body is empty.');
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {

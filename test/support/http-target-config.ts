@@ -13,7 +13,9 @@ export const HTTP_TARGETS: readonly HttpTargetName[] = process.env.TEST_HTTP_TAR
 
 /**
  * The configuration every target runs with. As in test/releases: weekly periods, and a budget and k
- * that let a few dozen test organizations publish.
+ * that let a few dozen test organizations publish. The ingest rate is lower than the default (600)
+ * so the rate-limit contract (test/http/ingest.error) spends a bucket in a second on the Worker, and
+ * still well above what any contract test sends from one instance.
  */
 export const CONTRACT_ENVIRONMENT: Readonly<Record<string, string>> = {
   APP_ENV: 'test',
@@ -21,5 +23,6 @@ export const CONTRACT_ENVIRONMENT: Readonly<Record<string, string>> = {
   PERIOD_BUDGET_RHO: '40',
   YEARLY_BUDGET_RHO: String(40 * 53),
   K_ANONYMITY: '3',
+  INGEST_RATE_PER_MINUTE: '120',
 };
 
