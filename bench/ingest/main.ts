@@ -101,7 +101,15 @@ function fillPeriod(file: string, count: number) {
         insert.run(Math.min(chunk, count - done), sample.event_hash.length, sample.period, sample.contributor, sample.event_day),
       )();
     }
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    // The server's background checkpointer may hold the checkpoint lock at this moment: retry until the
+    // whole WAL is copied back and truncated, so every filled run starts from the same state.
+    for (let attempt = 0; ; attempt += 1) {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+      if (result && result.busy === 0 && result.log === 0) break;
+      if (attempt === 50) throw new Error(`the WAL could not be truncated after the fill: ${JSON.stringify(result)}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+    console.error(`after the fill: WAL ${fileBytes(`${file}-wal`)} bytes, database ${fileBytes(file)} bytes`);
   } finally {
     db.close();
   }
