@@ -45,7 +45,10 @@ describe('console tour: every page at 390 and 1366 px over a populated service',
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const now = new Date('2026-11-26T12:00:00.000Z');
-    testApp = await createTestApp({ dialect: 'sqlite', environment: { PERIOD: 'quarter' }, config: { apiRatePerMinute: 1_000_000 }, start: now });
+    // The simulated instances send a tick's events when it ends, dated across it (half a quarter here):
+    // the dedup window must reach back over a whole tick, as in the demo, or most events would be refused.
+    const dedupWindowMs = 47 * 86_400_000;
+    testApp = await createTestApp({ dialect: 'sqlite', environment: { PERIOD: 'quarter' }, config: { apiRatePerMinute: 1_000_000, dedupWindowMs }, start: now });
     harness = await openBrowserHarness(testApp.app.fetch);
     ({ page, baseUrl, consoleErrors } = harness);
 
@@ -65,6 +68,8 @@ describe('console tour: every page at 390 and 1366 px over a populated service',
       concurrency: 4,
     });
     expect(summary.releases.length).toBe(3);
+    expect(summary.events.rejected).not.toHaveProperty('outside_dedup_window');
+    expect(summary.events.accepted).toBeGreaterThan(0.9 * summary.events.sent);
     testApp.clock.set(now);
 
     const officer = await issueApiKey(testApp, 'privacy_officer');
