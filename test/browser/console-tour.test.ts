@@ -155,6 +155,36 @@ describe('console tour: every page at 390 and 1366 px over a populated service',
     expect(newErrors, `${entry.path} at ${width}: ${JSON.stringify(newErrors)}`).toEqual([]);
   }
 
+  it('a phone shows the first 10 organizations of a page (6 planner measures), and one tap shows the rest of the page', async () => {
+    try {
+      await page.setViewportSize({ width: 390, height: 900 });
+      for (const { path, table, pageRows } of [
+        { path: '/console/privacy/orgs', table: 'orgs', pageRows: 50 },
+        { path: '/console/privacy/budget', table: 'loss-table', pageRows: 20 },
+      ]) {
+        await page.goto(`${baseUrl}${path}`);
+        const cards = page.locator(`#${table} tbody tr`);
+        const visibleCards = () => cards.evaluateAll((rows) => rows.filter((row) => (row as HTMLElement).offsetParent !== null).length);
+        expect(await cards.count(), path).toBe(pageRows);
+        expect(await visibleCards(), path).toBe(10);
+        expect(await page.locator(`label[for="${table}-more"]`).textContent(), path).toBe(`Show organizations 11–${pageRows} of this page`);
+        await page.locator(`label[for="${table}-more"]`).click();
+        expect(await visibleCards(), path).toBe(pageRows);
+        await page.setViewportSize({ width: 1366, height: 900 });
+        await page.reload();
+        expect(await visibleCards(), `${path} wide`).toBe(pageRows);
+        await page.setViewportSize({ width: 390, height: 900 });
+      }
+      // The budget page's planner: six measure cards on a phone, the rest behind its own checkbox.
+      await page.goto(`${baseUrl}/console/privacy/budget`);
+      const measures = page.locator('#planner-table tbody tr');
+      expect(await measures.count()).toBeGreaterThan(6);
+      expect(await measures.evaluateAll((rows) => rows.filter((row) => (row as HTMLElement).offsetParent !== null).length)).toBe(6);
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }
+  });
+
   for (const width of WIDTHS) {
     it(`every page at ${width} px: no sideways scroll, charts painted, no serious axe violations, no console errors`, async () => {
       const failures: string[] = [];

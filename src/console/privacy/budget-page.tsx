@@ -13,6 +13,8 @@ import { formatCount, formatDecimal, formatPercent } from '../shared/format';
 import { DateText, Notice, PeriodText } from '../shared/notice';
 import { PALETTE, seriesColor } from '../shared/palette';
 
+/** On a phone each organization is a card: the first ten of the page show, the rest behind one checkbox. */
+const LOSS_PHONE_ROWS = 10;
 /** Above this yearly epsilon the guarantee is weak: e^10 is a factor of about 22,000 on the odds. */
 const WEAK_YEARLY_EPSILON = 10;
 
@@ -178,6 +180,7 @@ export function BudgetPage(props: {
         captionHidden
         columns={LOSS_COLUMNS}
         view={tableView(props.losses, LOSS_COLUMNS, props.query, { defaultSort: { key: 'rho_remaining', direction: 'asc' }, pageSize: 20, prefix: 'loss-' })}
+        phoneRows={{ count: LOSS_PHONE_ROWS, noun: 'organizations' }}
         path={path}
         query={props.query}
         empty="No organization has been registered yet."

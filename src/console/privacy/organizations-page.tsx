@@ -25,6 +25,8 @@ export interface OrganizationFilters {
 
 const STATUSES: readonly OrganizationConsentStatus[] = ['active', 'scheduled', 'expired', 'revoked', 'none'];
 export const ORGANIZATIONS_PAGE_SIZE = 50;
+/** On a phone a page of 50 cards ran to 13,000 pixels: the first ten show, the rest behind one checkbox. */
+export const ORGANIZATIONS_PHONE_ROWS = 10;
 
 export const ORGANIZATION_COLUMNS: TableColumn<OrganizationListItem>[] = [
   { key: 'name', label: 'Name', sortBy: (item) => item.name, render: (item) => <a href={`/console/privacy/orgs/${item.id}`}>{item.name}</a> },
@@ -96,6 +98,7 @@ export function OrganizationsPage(props: {
         captionHidden
         columns={ORGANIZATION_COLUMNS}
         view={tableView(props.items, ORGANIZATION_COLUMNS, props.query, { pageSize: ORGANIZATIONS_PAGE_SIZE })}
+        phoneRows={{ count: ORGANIZATIONS_PHONE_ROWS, noun: 'organizations' }}
         path="/console/privacy/orgs"
         query={props.query}
         empty={emptyMessage(filters)}

@@ -36,6 +36,9 @@ const PLANNER_COLUMNS: TableColumn<PlannerRow>[] = [
   { key: 'chance', label: 'Chance a typical key is published', numeric: true, render: (row) => formatPercent(row.chance, 0) },
 ];
 
+/** On a phone each measure is a card of ten lines: the first six show (about two datasets), the rest behind one checkbox. */
+const PLANNER_PHONE_ROWS = 6;
+
 export function PlannerPanel(props: { plan: CoalitionPlan; query: Record<string, string>; problem?: string | undefined }) {
   const { plan } = props;
   const rows = plan.datasets.flatMap((dataset) =>
@@ -97,6 +100,7 @@ export function PlannerPanel(props: { plan: CoalitionPlan; query: Record<string,
         captionHidden
         columns={PLANNER_COLUMNS}
         view={tableView(rows, PLANNER_COLUMNS, props.query, { prefix: 'plan-', pageSize: 50 })}
+        phoneRows={{ count: PLANNER_PHONE_ROWS, noun: 'measures' }}
         path="/console/privacy/budget"
         query={props.query}
         empty="The catalogue has no datasets."
