@@ -45,12 +45,11 @@ export interface IngestResult {
 
 type IngestDeps = Pick<AppDeps, 'database' | 'clock' | 'random' | 'secrets' | 'config'>;
 
-const REJECTION_DETAIL: Record<Exclude<RejectionCode, 'invalid_event'>, string> = {
+const REJECTION_DETAIL: Record<Exclude<RejectionCode, 'invalid_event' | 'outside_dedup_window'>, string> = {
   consent_not_active: 'The event time is outside every research-telemetry consent of the organization.',
   period_released: 'The period containing the event has already been released; late events cannot be added.',
   too_old: 'The period containing the event is closed for ingest (its grace window has passed).',
   in_future: 'The event time is more than 5 minutes ahead of the server clock.',
-  outside_dedup_window: '',
 };
 
 /** Says what to do next: the window is the operator's DEDUP_WINDOW_HOURS. */
@@ -106,7 +105,8 @@ export async function ingestBatch(
     tally.events += 1;
     tallies.set(key, tally);
   };
-  const reject = (index: number, period: string, code: RejectionCode, detail = REJECTION_DETAIL[code as keyof typeof REJECTION_DETAIL]) => {
+  const details: Record<Exclude<RejectionCode, 'invalid_event'>, string> = { ...REJECTION_DETAIL, outside_dedup_window: outsideDedupWindowDetail(config.dedupWindowMs) };
+  const reject = (index: number, period: string, code: RejectionCode, detail = details[code as keyof typeof details]) => {
     rejected.push({ index, code, detail });
     countTally(period, code);
   };
@@ -154,7 +154,7 @@ export async function ingestBatch(
     if (occurredAt.getTime() > now.getTime() + config.maxClockSkewMs) reject(index, currentPeriod, 'in_future');
     else if (released.has(period.id)) reject(index, period.id, 'period_released');
     else if (now.getTime() >= period.end.getTime() + config.graceWindowMs) reject(index, period.id, 'too_old');
-    else if (isOutsideDedupWindow(occurredAt, now, config.dedupWindowMs)) reject(index, period.id, 'outside_dedup_window', outsideDedupWindowDetail(config.dedupWindowMs));
+    else if (isOutsideDedupWindow(occurredAt, now, config.dedupWindowMs)) reject(index, period.id, 'outside_dedup_window');
     else if (!hasConsentAt(consents, occurredAt.toISOString())) reject(index, period.id, 'consent_not_active');
     else {
       const eventHash = pseudonymizer.eventHash(source.orgId, event.eventId);
